@@ -1,0 +1,371 @@
+package dev.exitscope;
+
+import dev.exitscope.internal.Durations;
+import dev.exitscope.internal.ExitHook;
+import dev.exitscope.internal.ExitRun;
+import dev.exitscope.internal.HandlerStack;
+import dev.exitscope.internal.JvmShutdownHook;
+import dev.exitscope.internal.Node;
+import dev.exitscope.internal.Runs;
+import java.time.Duration;
+import java.time.temporal.ChronoUnit;
+import java.util.Objects;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * A stack of exit handlers with the semantics of Python's {@code atexit}: handlers run newest
+ * first, each at most once; they are removed by equality; a failing one never stops the others.
+ *
+ * <p>Thread-safe: any thread may register, unregister or run, also while a run is under way. No
+ * lock is held while a handler runs, so a handler may use its scope freely. Actions of a thread
+ * prior to registering a handler <i>happen-before</i> that handler runs.
+ *
+ * <h2>Two kinds of scope</h2>
+ *
+ * <ul>
+ *   <li>{@link #global()}: the process-wide scope, run when the JVM exits (normal end of {@code
+ *       main}, {@code System.exit}, an uncaught exception ending the last thread, SIGINT, SIGTERM,
+ *       SIGHUP) by a single JVM shutdown hook. Not run on SIGKILL, {@code Runtime.halt}, a JVM
+ *       crash, nor for signals under {@code -Xrs}.
+ *   <li>{@link #create(String)}: an independent scope, run by {@link #run()} or {@link #close()}
+ *       (Python's {@code contextlib.ExitStack}). A scope is itself an {@link ExitHandler}, so
+ *       {@code global().register(scope)} runs it at exit and {@code global().unregister(scope)}
+ *       detaches it.
+ * </ul>
+ *
+ * <h2>At exit</h2>
+ *
+ * The run at exit is bounded: handlers run on a worker thread watched by the hook thread; a handler
+ * that passes its own timeout or the scope's {@linkplain #setDeadline deadline} is reported with its
+ * stack, interrupted and abandoned, and the next handler runs; a handler that calls {@code
+ * System.exit} is reported and abandoned within about 100 ms, and the exit status is unchanged; when
+ * the deadline is reached the handlers not run are named and the JVM exits. Failures go to the
+ * {@linkplain #setListener listener} (by default {@code System.err}); nothing is thrown. After the
+ * run the scope is closed.
+ *
+ * <h2>Registering and unregistering during a run</h2>
+ *
+ * Python leaves both undefined. Here a handler registered during a run is the newest, so it runs
+ * next, in the same run (C's {@code atexit} does the same; CPython drops it). A handler unregistered
+ * during a run before it started is skipped. Once a scope is closed, registering runs the handler
+ * at once on the caller's thread: a registration is never lost and never refused.
+ */
+public final class ExitScope implements ExitHandler, AutoCloseable {
+  /** The deadline of a run at exit unless set otherwise: 30 seconds. */
+  public static final Duration DEFAULT_DEADLINE = Duration.ofSeconds(30);
+
+  /** System property giving {@link #global()}'s deadline: {@code PT2S}, {@code 2s}, {@code 500ms}. */
+  public static final String DEADLINE_PROPERTY = "exitscope.deadline";
+
+  private final String name;
+  private final HandlerStack stack = new HandlerStack();
+  private final @Nullable ExitHook hook;
+  private final AtomicInteger runs = new AtomicInteger();
+  private final Object hookLock = new Object();
+  private volatile boolean hookInstalled;
+  private volatile @Nullable Duration deadline;
+  private volatile ExitListener listener = ExitListener.stderr();
+
+  ExitScope(String name, @Nullable ExitHook hook) {
+    this.name = Objects.requireNonNull(name, "name");
+    this.hook = hook;
+  }
+
+  /**
+   * The process-wide scope, run when the JVM exits. Its one JVM shutdown hook is installed on the
+   * first registration, never when this class loads.
+   */
+  public static ExitScope global() {
+    return Global.SCOPE;
+  }
+
+  /**
+   * An independent scope, run by {@link #run()} or {@link #close()}, or at exit if registered in
+   * {@link #global()}.
+   *
+   * @param name shown in reports and {@link #toString()}
+   * @throws NullPointerException if {@code name} is null
+   */
+  public static ExitScope create(String name) {
+    return new ExitScope(name, null);
+  }
+
+  /**
+   * Registers {@code handler} to run when this scope runs; Python's {@code atexit.register(func)}.
+   * The same handler may be registered any number of times; each registration runs.
+   *
+   * <p>If the scope is already closed, the handler runs at once on the calling thread, and its
+   * failure is thrown from here (a checked one wrapped in {@link ExitHandlerException}).
+   *
+   * @return {@code handler} itself, so that {@code unregister(returned)} removes it even for a
+   *     lambda
+   * @throws NullPointerException if {@code handler} is null, in which case nothing is registered
+   */
+  public ExitHandler register(ExitHandler handler) {
+    add(Node.of(Objects.requireNonNull(handler, "handler"), stack));
+    return handler;
+  }
+
+  /**
+   * Registers {@code handler} to run with {@code a}: Python's {@code atexit.register(func, a)}.
+   * Python's keyword arguments have no JVM form: capture them in a lambda instead. Otherwise as
+   * {@link #register(ExitHandler)}; {@code unregister(handler)} removes it whatever its argument.
+   *
+   * @return {@code handler} itself
+   * @throws NullPointerException if {@code handler} is null ({@code a} may be null)
+   */
+  public <A extends @Nullable Object> ExitHandler1<A> register(ExitHandler1<A> handler, A a) {
+    add(Node.of(Objects.requireNonNull(handler, "handler"), a, stack));
+    return handler;
+  }
+
+  /**
+   * Registers {@code handler} to run with {@code a} and {@code b}: Python's {@code
+   * atexit.register(func, a, b)}. Otherwise as {@link #register(ExitHandler1, Object)}.
+   *
+   * @return {@code handler} itself
+   * @throws NullPointerException if {@code handler} is null (the arguments may be null)
+   */
+  public <A extends @Nullable Object, B extends @Nullable Object> ExitHandler2<A, B> register(
+      ExitHandler2<A, B> handler, A a, B b) {
+    add(Node.of(Objects.requireNonNull(handler, "handler"), a, b, stack));
+    return handler;
+  }
+
+  /**
+   * Registers {@code handler} as {@link #register(ExitHandler)} does, returning a handle that
+   * removes exactly this registration in O(1).
+   *
+   * @throws NullPointerException if {@code handler} is null
+   */
+  public Registration push(ExitHandler handler) {
+    return add(Node.of(Objects.requireNonNull(handler, "handler"), stack));
+  }
+
+  /**
+   * Registers {@code handler} under {@code name}, the name reports use (a lambda's own is only
+   * {@code lambda in SomeClass}).
+   *
+   * @throws NullPointerException if {@code name} or {@code handler} is null
+   */
+  public Registration push(String name, ExitHandler handler) {
+    Objects.requireNonNull(name, "name");
+    return add(Node.described(Objects.requireNonNull(handler, "handler"), name, 0, stack));
+  }
+
+  /**
+   * Registers {@code handler} under {@code name} with its own {@code timeout} for the run at exit:
+   * it gets the smaller of {@code timeout} and what is left of the deadline. An explicit {@link
+   * #run()} runs on the caller's thread and does not enforce it.
+   *
+   * @throws NullPointerException if an argument is null
+   * @throws IllegalArgumentException if {@code timeout} is zero or negative; nothing is registered
+   */
+  public Registration push(String name, Duration timeout, ExitHandler handler) {
+    Objects.requireNonNull(name, "name");
+    Objects.requireNonNull(handler, "handler");
+    Objects.requireNonNull(timeout, "timeout");
+    long nanos = Durations.toNanos(Durations.requirePositive(timeout, "timeout"));
+    return add(Node.described(handler, name, nanos, stack));
+  }
+
+  /**
+   * Removes every registration whose handler equals {@code handler}, whatever its arguments:
+   * Python's {@code atexit.unregister(func)}. Costs O(1 + matches), not a scan; handlers that are
+   * equal must have equal hash codes. {@code equals} is called as {@code
+   * registered.equals(handler)} (CPython's order), outside any lock. A handler that is running or
+   * has run is not affected.
+   *
+   * @return how many registrations were removed; 0, silently, if none
+   * @throws NullPointerException if {@code handler} is null
+   * @throws RuntimeException whatever {@code equals} or {@code hashCode} throws, in which case
+   *     nothing is removed
+   */
+  public int unregister(Object handler) {
+    return stack.removeEqual(Objects.requireNonNull(handler, "handler"));
+  }
+
+  /** How many registrations are waiting to run; Python's {@code atexit._ncallbacks()}. */
+  public int size() {
+    return stack.size();
+  }
+
+  /** Removes every registration without running it; Python's {@code atexit._clear()}. */
+  public void clear() {
+    stack.drain();
+  }
+
+  /**
+   * Runs every registered handler now on the calling thread, newest first, and empties the scope:
+   * Python's {@code atexit._run_exitfuncs()}. The scope stays open: handlers registered afterwards
+   * run at the next run. Handlers registered during the run run in it. Every handler runs even when
+   * earlier ones fail.
+   *
+   * @throws RuntimeException the last failure, after all handlers ran, with the earlier ones {@link
+   *     Throwable#getSuppressed() suppressed}; a checked exception is wrapped in {@link
+   *     ExitHandlerException}
+   * @throws Error the last failure, if it was an error
+   */
+  @Override
+  public void run() {
+    runs.incrementAndGet();
+    try {
+      Runs.runHere(stack, false);
+    } finally {
+      runs.decrementAndGet();
+    }
+  }
+
+  /**
+   * Runs the scope as {@link #run()} does and closes it for good; a later registration runs at
+   * once. Removes the JVM shutdown hook of {@link #global()}, so a closed scope leaves no reference
+   * behind (a web application can close its scope on undeploy). Closing a closed scope does
+   * nothing.
+   *
+   * @throws RuntimeException as {@link #run()}; the scope is closed all the same
+   */
+  @Override
+  public void close() {
+    runs.incrementAndGet();
+    try {
+      Runs.runHere(stack, true);
+    } finally {
+      runs.decrementAndGet();
+      uninstallHook();
+    }
+  }
+
+  /** Whether {@link #close()} or the JVM exit has closed this scope. */
+  public boolean isClosed() {
+    return stack.isClosed();
+  }
+
+  /**
+   * Whether a run is under way: {@link #run()}, {@link #close()} or the exit; Hadoop's {@code
+   * isShutdownInProgress()}.
+   */
+  public boolean isRunning() {
+    return runs.get() > 0;
+  }
+
+  /** The name given at creation; {@code "global"} for {@link #global()}. */
+  public String getName() {
+    return name;
+  }
+
+  /**
+   * The deadline of this scope's run at exit: what {@link #setDeadline} set, else for {@link
+   * #global()} the system property {@value #DEADLINE_PROPERTY}, else {@link #DEFAULT_DEADLINE}.
+   */
+  public Duration getDeadline() {
+    Duration set = deadline;
+    return set != null ? set : hook != null ? deadlineFromProperty() : DEFAULT_DEADLINE;
+  }
+
+  /**
+   * Sets the deadline of this scope's run at exit, overriding the system property.
+   *
+   * @throws IllegalArgumentException if {@code deadline} is zero or negative; nothing changes then
+   */
+  public void setDeadline(Duration deadline) {
+    this.deadline = Durations.requirePositive(Objects.requireNonNull(deadline, "deadline"), "deadline");
+  }
+
+  /** Sets who hears about the run at exit; {@link ExitListener#stderr()} by default. */
+  public void setListener(ExitListener listener) {
+    this.listener = Objects.requireNonNull(listener, "listener");
+  }
+
+  /**
+   * Within a handler running at exit, how long it has before it is timed out: the nearer of its own
+   * timeout and the deadline. Elsewhere, including in an explicit {@link #run()}, {@link
+   * ChronoUnit#FOREVER}'s duration. A handler that waits for something can bound its wait by this.
+   */
+  public static Duration timeLeft() {
+    long nanos = ExitRun.nanosLeft();
+    return nanos == Long.MAX_VALUE ? ChronoUnit.FOREVER.getDuration() : Duration.ofNanos(nanos);
+  }
+
+  @Override
+  public String toString() {
+    return "ExitScope[" + name + "]";
+  }
+
+  private Node add(Node node) {
+    installHook();
+    if (!stack.push(node)) {
+      Runs.runNow(node);
+    }
+    return node;
+  }
+
+  private void installHook() {
+    ExitHook h = hook;
+    if (h == null || hookInstalled) {
+      return;
+    }
+    synchronized (hookLock) {
+      if (hookInstalled || stack.isClosed()) {
+        return;
+      }
+      try {
+        h.install(this::runAtExit);
+      } catch (IllegalStateException exiting) {
+        // The JVM is already exiting without our hook: run registrations at once from now on.
+        stack.closeAndDrain();
+      }
+      hookInstalled = true;
+    }
+  }
+
+  private void uninstallHook() {
+    ExitHook h = hook;
+    if (h != null) {
+      synchronized (hookLock) {
+        if (hookInstalled) {
+          h.uninstall();
+        }
+        hookInstalled = true; // closed: never install again
+      }
+    }
+  }
+
+  /** The bounded run, called once by the hook at exit. */
+  void runAtExit() {
+    runs.incrementAndGet();
+    try {
+      new ExitRun(name, stack, getDeadline(), listener, Objects.requireNonNull(hook)).run();
+    } finally {
+      runs.decrementAndGet();
+    }
+  }
+
+  private static Duration deadlineFromProperty() {
+    String text = System.getProperty(DEADLINE_PROPERTY);
+    if (text == null) {
+      return DEFAULT_DEADLINE;
+    }
+    try {
+      return Durations.parse(text);
+    } catch (IllegalArgumentException e) {
+      Global.warnOnce(
+          "exitscope: ignoring -D" + DEADLINE_PROPERTY + "=" + text + " (" + e.getMessage()
+              + "); using the default " + DEFAULT_DEADLINE);
+      return DEFAULT_DEADLINE;
+    }
+  }
+
+  /** Holder: the global scope exists once asked for, and installs nothing until a registration. */
+  private static final class Global {
+    static final ExitScope SCOPE = new ExitScope("global", new JvmShutdownHook());
+    private static volatile boolean warned;
+
+    static void warnOnce(String message) {
+      if (!warned) {
+        warned = true;
+        System.err.println(message);
+      }
+    }
+  }
+}

@@ -1,0 +1,14 @@
+package dev.exitscope;
+
+import java.time.Duration;
+
+/**
+ * What one run at exit did, given to {@link ExitListener#runFinished}.
+ *
+ * @param succeeded handlers that returned normally
+ * @param failed handlers that threw, or called {@code System.exit}
+ * @param timedOut handlers abandoned at their timeout or at the deadline
+ * @param skipped handlers never started because the deadline was reached
+ * @param took the run's wall-clock time
+ */
+public record ExitSummary(int succeeded, int failed, int timedOut, int skipped, Duration took) {}

@@ -1,0 +1,81 @@
+package dev.exitscope.internal;
+
+import java.time.Duration;
+import java.time.format.DateTimeParseException;
+import java.util.Locale;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/** Parsing and checking of the durations users give. */
+public final class Durations {
+  private static final Pattern SHORT = Pattern.compile("(\\d+)(ns|us|ms|s|m|h|d)");
+
+  private Durations() {}
+
+  /**
+   * Parses ISO-8601 ({@code PT2S}) or short forms: a number and a unit among {@code ns us ms s m
+   * h d}, several of them in a row ({@code 1m30s}).
+   *
+   * @throws IllegalArgumentException if {@code text} is neither, or is not positive
+   */
+  public static Duration parse(String text) {
+    String t = text.trim().toLowerCase(Locale.ROOT);
+    Duration d;
+    if (t.startsWith("p")) {
+      try {
+        d = Duration.parse(t.toUpperCase(Locale.ROOT));
+      } catch (DateTimeParseException e) {
+        throw new IllegalArgumentException("not an ISO-8601 duration: \"" + text + "\"", e);
+      }
+    } else {
+      Matcher m = SHORT.matcher(t);
+      d = Duration.ZERO;
+      int end = 0;
+      while (m.find() && m.start() == end) {
+        d = d.plus(Long.parseLong(m.group(1)), unit(m.group(2)));
+        end = m.end();
+      }
+      if (end == 0 || end != t.length()) {
+        throw new IllegalArgumentException(
+            "not a duration: \"" + text + "\" (use PT2S, 2s, 500ms, 1m30s)");
+      }
+    }
+    return requirePositive(d, "duration");
+  }
+
+  /** Returns {@code d} if it is positive, naming {@code parameter} in the exception if not. */
+  public static Duration requirePositive(Duration d, String parameter) {
+    if (d.isNegative() || d.isZero()) {
+      throw new IllegalArgumentException(parameter + " must be positive, was " + d);
+    }
+    return d;
+  }
+
+  /** Nanoseconds of a positive duration, saturating at {@code Long.MAX_VALUE}. */
+  public static long toNanos(Duration d) {
+    try {
+      return d.toNanos();
+    } catch (ArithmeticException e) {
+      return Long.MAX_VALUE;
+    }
+  }
+
+  private static java.time.temporal.ChronoUnit unit(String u) {
+    switch (u) {
+      case "ns":
+        return java.time.temporal.ChronoUnit.NANOS;
+      case "us":
+        return java.time.temporal.ChronoUnit.MICROS;
+      case "ms":
+        return java.time.temporal.ChronoUnit.MILLIS;
+      case "s":
+        return java.time.temporal.ChronoUnit.SECONDS;
+      case "m":
+        return java.time.temporal.ChronoUnit.MINUTES;
+      case "h":
+        return java.time.temporal.ChronoUnit.HOURS;
+      default:
+        return java.time.temporal.ChronoUnit.DAYS;
+    }
+  }
+}

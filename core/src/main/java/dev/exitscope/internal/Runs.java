@@ -1,0 +1,68 @@
+package dev.exitscope.internal;
+
+import dev.exitscope.ExitHandlerException;
+import java.util.ArrayList;
+import java.util.List;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Explicit runs ({@code ExitScope.run()}, {@code close()}): every handler on the calling thread,
+ * newest first, failures collected and rethrown at the end, as Python's {@code _run_exitfuncs}
+ * does.
+ */
+public final class Runs {
+  private Runs() {}
+
+  /**
+   * Pops and runs every handler, including those pushed meanwhile; with {@code close}, closes the
+   * stack in the same step as the last pop.
+   *
+   * @throws RuntimeException the last failure, with the earlier ones suppressed; a checked one is
+   *     wrapped in {@link ExitHandlerException}
+   * @throws Error the last failure, if it was an error
+   */
+  public static void runHere(HandlerStack stack, boolean close) {
+    List<Throwable> failures = null;
+    for (Node n; (n = close ? stack.popOrClose() : stack.pop()) != null; ) {
+      try {
+        n.invoke();
+      } catch (Throwable t) {
+        if (failures == null) {
+          failures = new ArrayList<>(2);
+        }
+        failures.add(unchecked(n, t));
+      }
+    }
+    if (failures != null) {
+      Throwable last = failures.get(failures.size() - 1);
+      for (Throwable earlier : failures) {
+        if (earlier != last) {
+          last.addSuppressed(earlier);
+        }
+      }
+      throw sneaky(last);
+    }
+  }
+
+  /** Runs one handler now, on the calling thread, throwing its failure as {@link #runHere} does. */
+  public static void runNow(Node node) {
+    try {
+      node.invoke();
+    } catch (Throwable t) {
+      throw sneaky(unchecked(node, t));
+    }
+  }
+
+  private static Throwable unchecked(Node n, Throwable t) {
+    return t instanceof RuntimeException || t instanceof Error
+        ? t
+        : new ExitHandlerException(n.name(), t);
+  }
+
+  private static RuntimeException sneaky(@Nullable Throwable t) {
+    if (t instanceof Error) {
+      throw (Error) t;
+    }
+    return (RuntimeException) t;
+  }
+}

@@ -1,0 +1,5 @@
+/** Implementation of exitscope; not exported, no compatibility promise. */
+@NullMarked
+package dev.exitscope.internal;
+
+import org.jspecify.annotations.NullMarked;

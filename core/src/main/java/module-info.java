@@ -1,0 +1,9 @@
+/**
+ * exitscope: Python's {@code atexit}, done right for the JVM. Only {@code dev.exitscope} is exported;
+ * the stack, the runners and the JVM binding stay internal.
+ */
+module dev.exitscope {
+  requires static org.jspecify;
+
+  exports dev.exitscope;
+}

@@ -1,0 +1,3 @@
+@file:JvmName("SuspendHandlers")
+
+package dev.exitscope.coroutines

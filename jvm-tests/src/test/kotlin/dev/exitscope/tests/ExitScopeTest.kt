@@ -1,0 +1,322 @@
+package dev.exitscope.tests
+
+import dev.exitscope.ExitHandler
+import dev.exitscope.ExitHandler1
+import dev.exitscope.ExitHandler2
+import dev.exitscope.ExitHandlerException
+import dev.exitscope.ExitScope
+import io.kotest.assertions.throwables.shouldThrow
+import io.kotest.core.spec.style.FunSpec
+import io.kotest.matchers.collections.shouldBeEmpty
+import io.kotest.matchers.collections.shouldContainExactly
+import io.kotest.matchers.shouldBe
+import io.kotest.matchers.string.shouldContain
+import io.kotest.matchers.types.shouldBeSameInstanceAs
+import java.io.IOException
+import java.time.Duration
+
+/** A handler with value equality, like a Python bound method: two instances for one key are equal. */
+private data class Say(val log: MutableList<String>, val word: String) : ExitHandler {
+  override fun run() {
+    log += word
+  }
+}
+
+class ExitScopeTest : FunSpec({
+  val log = mutableListOf<String>()
+  lateinit var scope: ExitScope
+  beforeTest {
+    log.clear()
+    scope = ExitScope.create("test")
+  }
+
+  context("register") {
+    test("runs handlers newest first") {
+      scope.register { log += "A" }
+      scope.register { log += "B" }
+      scope.register { log += "C" }
+      scope.run()
+      log shouldContainExactly listOf("C", "B", "A")
+    }
+
+    test("passes the arguments given at registration") {
+      scope.register(ExitHandler1<String> { log += "one $it" }, "x")
+      scope.register(ExitHandler2<String, Int> { a, b -> log += "two $a $b" }, "y", 2)
+      scope.register(ExitHandler1<String?> { log += "null $it" }, null)
+      scope.run()
+      log shouldContainExactly listOf("null null", "two y 2", "one x")
+    }
+
+    test("returns the handler itself, so that unregister works for a lambda") {
+      val h = ExitHandler { log += "h" }
+      scope.register(h) shouldBeSameInstanceAs h
+      scope.unregister(h) shouldBe 1
+      scope.run()
+      log.shouldBeEmpty()
+    }
+
+    test("runs every registration of a handler registered many times") {
+      val h = ExitHandler { log += "h" }
+      repeat(128) { scope.register(h) }
+      scope.size() shouldBe 128
+      scope.run()
+      log.size shouldBe 128
+    }
+
+
+    test("while running, makes the new handler run next in the same run") {
+      scope.register { log += "old" }
+      scope.register {
+        log += "first"
+        scope.register { log += "added during the run" }
+      }
+      scope.run()
+      log shouldContainExactly listOf("first", "added during the run", "old")
+    }
+  }
+
+  context("unregister") {
+    test("removes every registration equal to the handler, whatever its arguments") {
+      val h = ExitHandler1<String> { log += it }
+      scope.register(h, "a")
+      scope.register { log += "kept" }
+      scope.register(h, "b")
+      scope.unregister(h) shouldBe 2
+      scope.run()
+      log shouldContainExactly listOf("kept")
+    }
+
+    test("compares by equals, like Python's ==, not by identity") {
+      scope.register(Say(log, "bound method"))
+      scope.register(Say(log, "other"))
+      scope.unregister(Say(log, "bound method")) shouldBe 1
+      scope.run()
+      log shouldContainExactly listOf("other")
+    }
+
+    test("returns 0 silently for a handler never registered") {
+      scope.unregister(ExitHandler {}) shouldBe 0
+      scope.unregister("not even a handler") shouldBe 0
+    }
+
+    test("removes nothing and propagates when equals throws") {
+      val boom = object : ExitHandler {
+        override fun run() {
+          log += "boom ran"
+        }
+
+        override fun equals(other: Any?): Boolean = throw IllegalStateException("equals failed")
+
+        override fun hashCode(): Int = 42
+      }
+      scope.register(boom)
+      val e = shouldThrow<IllegalStateException> { scope.unregister(Key(42)) }
+      e.message shouldBe "equals failed"
+      scope.size() shouldBe 1
+      scope.run()
+      log shouldContainExactly listOf("boom ran")
+    }
+
+    test("stays consistent when equals calls back into the scope") {
+      val reentrant = object : ExitHandler {
+        override fun run() {
+          log += "reentrant"
+        }
+
+        override fun equals(other: Any?): Boolean {
+          scope.register { log += "registered from equals" }
+          scope.unregister(Key(-1))
+          return other === this || other == Key(7)
+        }
+
+        override fun hashCode(): Int = 7
+      }
+      scope.register(reentrant)
+      scope.unregister(Key(7)) shouldBe 1
+      scope.run()
+      log shouldContainExactly listOf("registered from equals")
+    }
+
+    test("during a run, skips a handler not yet run and returns normally") {
+      val later = ExitHandler { log += "later" }
+      scope.register(later)
+      scope.register {
+        log += "first"
+        scope.unregister(later) shouldBe 1
+      }
+      scope.run()
+      log shouldContainExactly listOf("first")
+    }
+
+    test("lets a handler unregister itself and raise; the others still run") {
+      lateinit var self: ExitHandler
+      self = ExitHandler {
+        scope.unregister(self)
+        throw IllegalArgumentException("raised after unregistering itself")
+      }
+      scope.register { log += "older" }
+      scope.register(self)
+      val e = shouldThrow<IllegalArgumentException> { scope.run() }
+      e.message shouldBe "raised after unregistering itself"
+      log shouldContainExactly listOf("older")
+    }
+
+  }
+
+  context("push") {
+    test("returns a handle that removes exactly that one registration") {
+      val h = ExitHandler { log += "h" }
+      scope.register(h)
+      val r = scope.push(h)
+      scope.register(h)
+      r.unregister() shouldBe true
+      r.unregister() shouldBe false
+      scope.size() shouldBe 2
+    }
+
+    test("returns a handle that no longer removes anything once the handler ran") {
+      val r = scope.push { log += "ran" }
+      scope.run()
+      r.unregister() shouldBe false
+      log shouldContainExactly listOf("ran")
+    }
+
+    test("names a handler for reports and rejects a non-positive timeout, registering nothing") {
+      scope.push("flush db") {}.toString() shouldContain "flush db"
+      shouldThrow<IllegalArgumentException> { scope.push("x", Duration.ZERO) {} }.message shouldContain "timeout"
+      shouldThrow<IllegalArgumentException> { scope.push("x", Duration.ofSeconds(-1)) {} }
+      scope.size() shouldBe 1
+    }
+  }
+
+  context("run") {
+    test("empties the scope and leaves it open for later registrations") {
+      scope.register { log += "first run" }
+      scope.run()
+      scope.size() shouldBe 0
+      scope.isClosed shouldBe false
+      scope.register { log += "second run" }
+      scope.run()
+      log shouldContainExactly listOf("first run", "second run")
+    }
+
+    test("runs every handler when earlier ones fail, then throws the last failure with the earlier suppressed") {
+      scope.register { log += "oldest" }
+      scope.register { throw IllegalStateException("second") }
+      scope.register { throw UnsupportedOperationException("first") }
+      val e = shouldThrow<IllegalStateException> { scope.run() }
+      e.message shouldBe "second"
+      e.suppressed.map { it.message } shouldContainExactly listOf("first")
+      log shouldContainExactly listOf("oldest")
+      scope.size() shouldBe 0
+    }
+
+    test("wraps a checked exception, keeping it as the cause") {
+      scope.register { throw IOException("disk gone") }
+      val e = shouldThrow<ExitHandlerException> { scope.run() }
+      (e.cause is IOException) shouldBe true
+      e.message shouldContain "disk gone"
+    }
+
+    test("rethrows an error as it is, after running the others") {
+      scope.register { log += "older" }
+      scope.register { throw StackOverflowError("deep") }
+      shouldThrow<StackOverflowError> { scope.run() }
+      log shouldContainExactly listOf("older")
+    }
+
+    test("reports a run under way to the handlers") {
+      scope.register { log += "running=${scope.isRunning}" }
+      scope.run()
+      scope.isRunning shouldBe false
+      log shouldContainExactly listOf("running=true")
+    }
+  }
+
+  context("close") {
+    test("runs the handlers and closes the scope for good") {
+      scope.register { log += "ran at close" }
+      scope.close()
+      scope.isClosed shouldBe true
+      log shouldContainExactly listOf("ran at close")
+    }
+
+    test("makes a later registration run at once on the caller's thread") {
+      scope.close()
+      val caller = Thread.currentThread()
+      scope.register { log += "ran at once on caller=${Thread.currentThread() === caller}" }
+      log shouldContainExactly listOf("ran at once on caller=true")
+      scope.size() shouldBe 0
+    }
+
+    test("throws the failure of a registration made after closing") {
+      scope.close()
+      shouldThrow<IllegalStateException> { scope.register { throw IllegalStateException("late") } }
+    }
+
+    test("does nothing the second time") {
+      scope.register { log += "once" }
+      scope.close()
+      scope.close()
+      log shouldContainExactly listOf("once")
+    }
+
+    test("works with use, like try-with-resources") {
+      ExitScope.create("local").use { local ->
+        local.register { log += "closed by use" }
+      }
+      log shouldContainExactly listOf("closed by use")
+    }
+  }
+
+  context("clear and size") {
+    test("clear drops every registration without running it") {
+      scope.register { log += "never" }
+      val r = scope.push { log += "never either" }
+      scope.clear()
+      scope.size() shouldBe 0
+      r.unregister() shouldBe false
+      scope.run()
+      log.shouldBeEmpty()
+    }
+  }
+
+  context("nesting") {
+    test("runs a scope registered in another as one of its handlers, in order") {
+      val plugin = ExitScope.create("plugin")
+      scope.register { log += "outer old" }
+      scope.register(plugin)
+      plugin.register { log += "plugin A" }
+      plugin.register { log += "plugin B" }
+      scope.register { log += "outer new" }
+      scope.run()
+      log shouldContainExactly listOf("outer new", "plugin B", "plugin A", "outer old")
+    }
+
+    test("detaches a nested scope with unregister") {
+      val plugin = ExitScope.create("plugin")
+      plugin.register { log += "plugin" }
+      scope.register(plugin)
+      scope.unregister(plugin) shouldBe 1
+      scope.run()
+      log.shouldBeEmpty()
+      plugin.toString() shouldBe "ExitScope[plugin]"
+    }
+  }
+
+  context("bad input") {
+
+    test("setDeadline rejects zero and negative durations and keeps the old one") {
+      scope.setDeadline(Duration.ofSeconds(5))
+      shouldThrow<IllegalArgumentException> { scope.setDeadline(Duration.ZERO) }.message shouldContain "deadline"
+      shouldThrow<IllegalArgumentException> { scope.setDeadline(Duration.ofMillis(-1)) }
+      scope.deadline shouldBe Duration.ofSeconds(5)
+    }
+  }
+})
+
+/** An object equal to handlers that say so, with a chosen hash. */
+private data class Key(val hash: Int) {
+  override fun hashCode(): Int = hash
+}
+
