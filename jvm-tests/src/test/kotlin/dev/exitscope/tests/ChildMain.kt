@@ -76,6 +76,9 @@ object ChildMain {
           say("calling System.exit(5) in a handler")
           System.exit(5)
         }
+        // Through System.exit: when main returns instead, the JDK lets the abandoned exit call
+        // finish after the hooks, and its status may win (see the README's limits).
+        System.exit(args[1].toInt())
       }
       "errors" -> {
         val scope = ExitScope.global()
@@ -112,6 +115,8 @@ object ChildMain {
           },
         )
       }
+      "deadline" -> repeat(2) { say("deadline ${ExitScope.global().deadline}") }
+      "jul" -> JulAtExit.main(args.drop(1))
       "stress" -> ExitStress.main(args.drop(1))
       else -> {
         System.err.println("unknown scenario ${args[0]}")

@@ -1,0 +1,139 @@
+package dev.exitscope
+
+import dev.exitscope.internal.ExitHook
+import io.kotest.core.spec.style.FunSpec
+import io.kotest.matchers.collections.shouldContainExactly
+import io.kotest.matchers.shouldBe
+import io.kotest.matchers.string.shouldStartWith
+import io.mockk.every
+import io.mockk.mockk
+import io.mockk.slot
+import io.mockk.verify
+import java.time.Duration
+import java.util.Collections
+
+/** Records what a run at exit tells its listener, one line per event. */
+private class Recorder : ExitListener {
+  val events: MutableList<String> = Collections.synchronizedList(mutableListOf())
+
+  override fun runStarted(scope: String, handlers: Int) { events += "started $scope $handlers" }
+  override fun handlerStarted(handler: String) { events += "start $handler" }
+  override fun handlerFinished(handler: String, took: Duration) { events += "finish $handler" }
+  override fun handlerFailed(handler: String, failure: Throwable) { events += "fail $handler ${failure.message}" }
+  override fun handlerTimedOut(handler: String, after: Duration, stack: Array<StackTraceElement>) {
+    events += "timeout $handler"
+  }
+  override fun handlerCalledExit(handler: String, stack: Array<StackTraceElement>) { events += "exit $handler" }
+  override fun handlersSkipped(scope: String, handlers: List<String>) { events += "skipped $handlers" }
+  override fun runFinished(scope: String, summary: ExitSummary) {
+    events += "summary ${summary.succeeded} ${summary.failed} ${summary.timedOut} ${summary.skipped}"
+  }
+}
+
+/**
+ * The JVM shutdown hook of a global-like scope, replaced by a mockk double: when it is installed
+ * and removed, and what the hook's Runnable does when the JVM would call it.
+ */
+class ExitHookSeamTest : FunSpec({
+  lateinit var hook: ExitHook
+  val onExit = slot<Runnable>()
+
+  beforeTest {
+    onExit.clear()
+    hook = mockk(relaxed = true)
+    every { hook.install(capture(onExit)) } returns Unit
+    every { hook.isStuckInExit(any()) } returns false
+  }
+
+  test("installs the hook on the first registration, not at creation, and only once") {
+    val scope = ExitScope("test", hook)
+    verify(exactly = 0) { hook.install(any()) }
+    scope.register {}
+    scope.register {}
+    scope.push("named") {}
+    verify(exactly = 1) { hook.install(any()) }
+  }
+
+  test("removes the hook when the scope is closed early, and never installs it again") {
+    val scope = ExitScope("test", hook)
+    scope.register {}
+    scope.close()
+    verify(exactly = 1) { hook.uninstall() }
+    scope.register {} // runs at once
+    verify(exactly = 1) { hook.install(any()) }
+  }
+
+  test("runs handlers newest first on a worker thread and reports failures instead of throwing") {
+    val scope = ExitScope("test", hook)
+    val recorder = Recorder()
+    scope.setListener(recorder)
+    val threads = Collections.synchronizedList(mutableListOf<String>())
+    scope.push("oldest") { threads += Thread.currentThread().name }
+    scope.push("failing") { throw IllegalStateException("boom") }
+    scope.push("newest") { threads += Thread.currentThread().name }
+
+    onExit.captured.run()
+
+    recorder.events shouldContainExactly
+      listOf(
+        "started test 3",
+        "start newest",
+        "finish newest",
+        "start failing",
+        "fail failing boom",
+        "start oldest",
+        "finish oldest",
+        "summary 2 1 0 0",
+      )
+    threads.forEach { it shouldStartWith "exitscope-worker-" }
+    scope.isClosed shouldBe true
+  }
+
+  test("times out a handler at its own timeout, and skips what the deadline leaves no time for") {
+    val scope = ExitScope("test", hook)
+    val recorder = Recorder()
+    scope.setListener(recorder)
+    scope.setDeadline(Duration.ofMillis(800))
+    scope.push("never runs") {}
+    scope.push("hangs", Duration.ofSeconds(60)) { Thread.sleep(60_000) }
+    scope.push("slow", Duration.ofMillis(200)) { Thread.sleep(60_000) }
+
+    onExit.captured.run()
+
+    recorder.events shouldContainExactly
+      listOf(
+        "started test 3",
+        "start slow",
+        "timeout slow",
+        "start hangs",
+        "timeout hangs",
+        "skipped [never runs]",
+        "summary 0 0 2 1",
+      )
+  }
+
+  test("gives a handler that is stuck in System.exit up and runs the next") {
+    val scope = ExitScope("test", hook)
+    val recorder = Recorder()
+    scope.setListener(recorder)
+    every { hook.isStuckInExit(any()) } answers { firstArg<Array<StackTraceElement>>().any { it.methodName == "fakeExit" } }
+    scope.push("older") {}
+    scope.push("exits") { fakeExit() }
+
+    onExit.captured.run()
+
+    recorder.events.filterNot { it.startsWith("start") } shouldContainExactly
+      listOf("exit exits", "finish older", "summary 1 1 0 0")
+    verify(atLeast = 1) { hook.isStuckInExit(any()) }
+  }
+})
+
+/** Blocks as a thread calling System.exit during the exit does: forever. */
+private fun fakeExit() {
+  while (true) {
+    try {
+      Thread.sleep(Long.MAX_VALUE)
+    } catch (ignored: InterruptedException) {
+    }
+  }
+}

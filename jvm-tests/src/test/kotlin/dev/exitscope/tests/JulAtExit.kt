@@ -1,0 +1,41 @@
+package dev.exitscope.tests
+
+import dev.exitscope.ExitScope
+import java.util.logging.FileHandler
+import java.util.logging.LogManager
+import java.util.logging.Logger
+import java.util.logging.SimpleFormatter
+
+/**
+ * The README's recipe for keeping `java.util.logging` alive until the last exit handler: JUL's own
+ * shutdown hook calls [LogManager.reset], which closes every handler while ours may still log.
+ * This manager defers that reset, and the program registers the real reset first, so that it runs last.
+ * Start the JVM with `-Djava.util.logging.manager=dev.exitscope.tests.ExitScopeLogManager`.
+ */
+class ExitScopeLogManager : LogManager() {
+  init {
+    ExitScope.global().register { super.reset() }
+  }
+
+  /** Skipped when JUL's own shutdown hook (its `Cleaner` thread) calls it; our handler resets instead. */
+  override fun reset() {
+    if (Thread.currentThread().javaClass.name != "java.util.logging.LogManager\$Cleaner") super.reset()
+  }
+}
+
+/** `jul <file>`: logs from exit handlers, one of them late, into a FileHandler on `<file>`. */
+object JulAtExit {
+  fun main(args: List<String>) {
+    val log = Logger.getLogger("app")
+    val file = FileHandler(args[0]).apply { formatter = SimpleFormatter() }
+    Logger.getLogger("").addHandler(file)
+    log.info("started with ${LogManager.getLogManager().javaClass.simpleName}")
+    val scope = ExitScope.global()
+    scope.register { log.info("oldest handler: still logging") }
+    scope.register {
+      Thread.sleep(500) // JUL's own hook has long run by now
+      log.info("slow handler: still logging")
+    }
+    scope.register { log.info("newest handler") }
+  }
+}
