@@ -84,7 +84,11 @@ class ChildJvm(
 
   companion object {
     /** Runs [args] in a child JVM to its end. */
-    fun run(vararg args: String, jvmArgs: List<String> = emptyList(), dir: File? = null): ChildResult =
-      ChildJvm(*args, jvmArgs = jvmArgs, dir = dir).await()
+    fun run(
+      vararg args: String,
+      jvmArgs: List<String> = emptyList(),
+      mainClass: String = ChildMain::class.java.name,
+      dir: File? = null,
+    ): ChildResult = ChildJvm(*args, jvmArgs = jvmArgs, mainClass = mainClass, dir = dir).await()
   }
 }
