@@ -1,0 +1,14 @@
+package dev.exitscope.examples;
+
+import dev.exitscope.ExitScope;
+
+/** Python Circle's first example: one function run just before the JVM terminates. */
+public final class AaAtexit {
+  static void aaAtexit() {
+    System.out.println("atexit of this aa called");
+  }
+
+  public static void main(String[] args) {
+    ExitScope.global().register(AaAtexit::aaAtexit);
+  }
+}

@@ -1,0 +1,8 @@
+package dev.exitscope.examples;
+
+/** Uses {@link MainOnly} as a library: its cleanup is not registered. */
+public final class UsesMainOnly {
+  public static void main(String[] args) {
+    MainOnly.cleanup();
+  }
+}

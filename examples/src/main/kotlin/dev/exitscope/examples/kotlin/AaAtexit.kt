@@ -1,0 +1,10 @@
+package dev.exitscope.examples.kotlin
+
+import dev.exitscope.ExitScope
+
+fun aaAtexit() = println("atexit of this aa called")
+
+/** Python Circle's first example. */
+fun main() {
+  ExitScope.global().register(::aaAtexit)
+}

@@ -1,0 +1,8 @@
+package dev.exitscope.examples.kotlin
+
+import dev.exitscope.ExitScope
+
+fun main() {
+  ExitScope.global().register { println("Cleaning up resources...") }
+  println("Main program is running...")
+}

@@ -1,0 +1,10 @@
+package dev.exitscope.examples.kotlin
+
+import dev.exitscope.AtExit
+
+/** Real Python's decorator_example.py: a top-level property registers when its file class initialises. */
+val goodbye = AtExit.register { println("Goodbye, world!") }
+
+fun main() {
+  println("Program is running...")
+}

@@ -1,0 +1,18 @@
+package dev.exitscope.examples.kotlin
+
+import dev.exitscope.ExitScope
+import dev.exitscope.coroutines.registerSuspend
+import kotlin.time.Duration.Companion.seconds
+import kotlinx.coroutines.delay
+
+/** The Kotlin half of the README's demo. */
+object KotlinTour {
+  @JvmStatic
+  fun registerHandlers(scope: ExitScope) {
+    scope.register { println("  4. Kotlin handler") }
+    scope.registerSuspend(timeout = 2.seconds) {
+      delay(100)
+      println("  5. Kotlin suspend handler, after delay(100) under a bounded runBlocking")
+    }
+  }
+}

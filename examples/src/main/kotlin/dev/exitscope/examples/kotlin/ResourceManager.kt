@@ -1,0 +1,22 @@
+package dev.exitscope.examples.kotlin
+
+import dev.exitscope.ExitScope
+
+class ResourceManager {
+  var resource = "open"
+    private set
+
+  init {
+    ExitScope.global().register(::cleanup)
+  }
+
+  private fun cleanup() {
+    resource = "closed"
+    println("Resource closed.")
+  }
+}
+
+fun main() {
+  ResourceManager()
+  println("Using resource...")
+}

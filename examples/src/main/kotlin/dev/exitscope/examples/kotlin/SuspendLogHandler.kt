@@ -1,0 +1,22 @@
+package dev.exitscope.examples.kotlin
+
+import dev.exitscope.ExitScope
+import dev.exitscope.coroutines.registerSuspend
+import java.io.File
+import kotlin.time.Duration.Companion.seconds
+import kotlinx.coroutines.Dispatchers
+import kotlinx.coroutines.withContext
+
+/** log_handler.py with a suspending close, bounded by its own timeout. */
+fun main() {
+  val logFile = File("app.log").bufferedWriter()
+  ExitScope.global().registerSuspend(timeout = 5.seconds) {
+    withContext(Dispatchers.IO) {
+      logFile.write("Application is closing.\n")
+      logFile.close()
+    }
+    println("Log file closed.")
+  }
+  logFile.write("Application has started.\n")
+  println("Program is running...")
+}
