@@ -310,7 +310,13 @@ public final class ExitScope implements ExitHandler, AutoCloseable {
         return;
       }
       try {
-        h.install(this::runAtExit);
+        h.install(
+            new Runnable() { // not a lambda: loading one costs milliseconds in a JVM without any
+              @Override
+              public void run() {
+                runAtExit();
+              }
+            });
       } catch (IllegalStateException exiting) {
         // The JVM is already exiting without our hook: run registrations at once from now on.
         stack.closeAndDrain();

@@ -8,8 +8,6 @@ import java.util.regex.Pattern;
 
 /** Parsing and checking of the durations users give. */
 public final class Durations {
-  private static final Pattern SHORT = Pattern.compile("(\\d+)(ns|us|ms|s|m|h|d)");
-
   private Durations() {}
 
   /**
@@ -28,7 +26,7 @@ public final class Durations {
         throw new IllegalArgumentException("not an ISO-8601 duration: \"" + text + "\"", e);
       }
     } else {
-      Matcher m = SHORT.matcher(t);
+      Matcher m = ShortForm.PATTERN.matcher(t);
       d = Duration.ZERO;
       int end = 0;
       while (m.find() && m.start() == end) {
@@ -77,5 +75,10 @@ public final class Durations {
       default:
         return java.time.temporal.ChronoUnit.DAYS;
     }
+  }
+
+  /** Loaded only when a short form is parsed: java.util.regex costs milliseconds to load at exit. */
+  private static final class ShortForm {
+    static final Pattern PATTERN = Pattern.compile("(\\d+)(ns|us|ms|s|m|h|d)");
   }
 }

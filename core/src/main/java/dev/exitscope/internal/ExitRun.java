@@ -7,7 +7,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
-import java.util.function.Consumer;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -64,7 +63,7 @@ public final class ExitRun {
     long start = System.nanoTime();
     end = start + Math.min(deadlineNanos, Long.MAX_VALUE / 2);
     int handlers = stack.size();
-    report(l -> l.runStarted(scope, handlers));
+    report(new Event(Event.RUN_STARTED, scope, handlers, 0));
     List<Node> skipped = List.of();
     Worker w = startWorker();
     long lastLook = start;
@@ -101,8 +100,7 @@ public final class ExitRun {
         w.interrupt();
         if (current != null) {
           String name = current.name();
-          Duration after = Duration.ofNanos(ran);
-          report(l -> l.handlerTimedOut(name, after, at));
+          report(new Event(Event.TIMED_OUT, name, at, ran));
         }
         if (System.nanoTime() - end >= 0) {
           skipped = stack.closeAndDrain();
@@ -118,7 +116,7 @@ public final class ExitRun {
           failed++;
         }
         String name = current.name();
-        report(l -> l.handlerCalledExit(name, at));
+        report(new Event(Event.CALLED_EXIT, name, at, 0));
         w = startWorker();
       }
     }
@@ -127,7 +125,7 @@ public final class ExitRun {
       for (Node n : skipped) {
         names.add(n.name());
       }
-      report(l -> l.handlersSkipped(scope, names));
+      report(new Event(Event.SKIPPED, scope, names, 0));
     }
     ExitSummary summary;
     synchronized (monitor) {
@@ -139,7 +137,7 @@ public final class ExitRun {
               skipped.size(),
               Duration.ofNanos(System.nanoTime() - start));
     }
-    report(l -> l.runFinished(scope, summary));
+    report(new Event(Event.RUN_FINISHED, scope, summary, 0));
   }
 
   private Worker startWorker() {
@@ -160,7 +158,7 @@ public final class ExitRun {
    * Calls the listener, one call at a time. A listener that blocks cannot hold the exit past the
    * deadline: a report that cannot start by then (and at least 100 ms) is dropped.
    */
-  private void report(Consumer<ExitListener> event) {
+  private void report(Event event) {
     long wait = Math.max(end - System.nanoTime(), POLL_NANOS);
     boolean locked;
     try {
@@ -172,7 +170,7 @@ public final class ExitRun {
       return;
     }
     try {
-      event.accept(listener);
+      event.to(listener);
     } catch (Throwable t) {
       System.err.println("exitscope: exit listener " + listener + " threw " + t);
     } finally {
@@ -201,45 +199,27 @@ public final class ExitRun {
       return current == null ? end : limit;
     }
 
+    // Only the worker itself uses these two.
+    private @Nullable Node done; // the handler that just ran
+    private @Nullable Throwable failure;
+
     @Override
     public void run() {
-      while (true) {
-        Node n;
-        synchronized (monitor) {
-          if (abandoned) {
-            return;
-          }
-          n = stack.popOrClose();
-          if (n == null) {
-            finished = true;
-            monitor.notifyAll();
-            return;
-          }
-          started = System.nanoTime();
-          long timeout = n.timeoutNanos();
-          limit = timeout > 0 && timeout < end - started ? started + timeout : end;
-          current = n;
-          if (timeout > 0) {
-            monitor.notifyAll(); // the watchdog may need to wake earlier than it planned
-          }
+      while (step()) {
+        // A method per handler, not a loop body: the JIT compiles a method after a few hundred
+        // calls but a loop only after tens of thousands of turns, and the exit runs cold code.
+      }
+    }
+
+    /** Accounts for the handler that just ran and runs the next; false when there is none. */
+    private boolean step() {
+      Node next;
+      long took = 0;
+      synchronized (monitor) {
+        if (abandoned) {
+          return false; // the watchdog has reported the handler that was running
         }
-        Thread.interrupted(); // a handler starts uninterrupted, whatever the last one did
-        if (progress) {
-          String name = n.name();
-          report(l -> l.handlerStarted(name));
-        }
-        Throwable failure = null;
-        try {
-          n.invoke();
-        } catch (Throwable t) {
-          failure = t;
-        }
-        long took;
-        synchronized (monitor) {
-          if (abandoned) {
-            return; // the watchdog has reported this handler
-          }
-          current = null;
+        if (done != null) {
           took = System.nanoTime() - started;
           if (failure == null) {
             succeeded++;
@@ -247,14 +227,94 @@ public final class ExitRun {
             failed++;
           }
         }
-        if (failure != null) {
-          Throwable f = failure;
-          String name = n.name();
-          report(l -> l.handlerFailed(name, f));
-        } else if (progress) {
-          String name = n.name();
-          report(l -> l.handlerFinished(name, Duration.ofNanos(took)));
+        next = stack.popOrClose();
+        if (next == null) {
+          current = null;
+        } else {
+          start(next);
         }
+      }
+      Node ran = done;
+      if (ran != null && (failure != null || progress)) {
+        report(new Event(failure != null ? Event.FAILED : Event.FINISHED, ran.name(), failure, took));
+        if (next != null) {
+          synchronized (monitor) {
+            start(next); // the report's time is not the handler's
+          }
+        }
+      }
+      if (next == null) {
+        synchronized (monitor) {
+          finished = true; // only now: the watchdog then reports the summary, after the last report
+          monitor.notifyAll();
+        }
+        return false;
+      }
+      Thread.interrupted(); // a handler starts uninterrupted, whatever the last one did
+      if (progress) {
+        report(new Event(Event.STARTED, next.name(), null, 0));
+      }
+      failure = null;
+      try {
+        next.invoke();
+      } catch (Throwable t) {
+        failure = t;
+      }
+      done = next;
+      return true;
+    }
+
+    /** Makes {@code n} the running handler, with its limit; called holding the monitor. */
+    private void start(Node n) {
+      started = System.nanoTime();
+      long timeout = n.timeoutNanos();
+      limit = timeout > 0 && timeout < end - started ? started + timeout : end;
+      current = n;
+      if (timeout > 0) {
+        monitor.notifyAll(); // the watchdog may need to wake earlier than it planned
+      }
+    }
+  }
+
+  /**
+   * One call to the listener. A plain class rather than lambdas: the run at exit must not pay for
+   * spinning lambda classes, nor for loading a class per kind of event.
+   */
+  private static final class Event {
+    static final int RUN_STARTED = 0;
+    static final int STARTED = 1;
+    static final int FINISHED = 2;
+    static final int FAILED = 3;
+    static final int TIMED_OUT = 4;
+    static final int CALLED_EXIT = 5;
+    static final int SKIPPED = 6;
+    static final int RUN_FINISHED = 7;
+
+    private final int kind;
+    /** The scope's name for run events, else the handler's. */
+    private final String name;
+    private final @Nullable Object detail;
+    private final long nanos;
+
+    Event(int kind, String name, @Nullable Object detail, long nanos) {
+      this.kind = kind;
+      this.name = name;
+      this.detail = detail;
+      this.nanos = nanos;
+    }
+
+    @SuppressWarnings("unchecked")
+    void to(ExitListener l) {
+      switch (kind) {
+        case RUN_STARTED -> l.runStarted(name, (Integer) detail);
+        case STARTED -> l.handlerStarted(name);
+        case FINISHED -> l.handlerFinished(name, Duration.ofNanos(nanos));
+        case FAILED -> l.handlerFailed(name, (Throwable) detail);
+        case TIMED_OUT -> l.handlerTimedOut(name, Duration.ofNanos(nanos), (StackTraceElement[]) detail);
+        case CALLED_EXIT -> l.handlerCalledExit(name, (StackTraceElement[]) detail);
+        case SKIPPED -> l.handlersSkipped(name, (List<String>) detail);
+        case RUN_FINISHED -> l.runFinished(name, (ExitSummary) detail);
+        default -> throw new AssertionError(kind);
       }
     }
   }

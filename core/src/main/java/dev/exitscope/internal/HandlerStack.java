@@ -137,12 +137,12 @@ public final class HandlerStack {
    */
   public int removeEqual(Object target) {
     int hash = target.hashCode();
-    List<Node> matched = new ArrayList<>();
-    Set<Node> compared = Collections.newSetFromMap(new IdentityHashMap<>());
+    List<Node> matched = new ArrayList<>(2);
+    @Nullable Set<Node> compared = null; // made only when a push interferes
     List<Node> candidates;
     long seen;
     synchronized (this) {
-      candidates = candidates(hash, compared);
+      candidates = candidates(hash, null);
       seen = pushes;
     }
     while (true) {
@@ -162,6 +162,9 @@ public final class HandlerStack {
           }
           return removed;
         }
+        if (compared == null) {
+          compared = Collections.newSetFromMap(new IdentityHashMap<>());
+        }
         compared.addAll(candidates);
         candidates = candidates(hash, compared);
         seen = pushes;
@@ -170,10 +173,10 @@ public final class HandlerStack {
   }
 
   /** The linked nodes of {@code hash}'s bucket with that exact hash, less those in {@code skip}. */
-  private List<Node> candidates(int hash, Set<Node> skip) {
+  private List<Node> candidates(int hash, @Nullable Set<Node> skip) {
     List<Node> found = new ArrayList<>(2);
     for (Node n = table[index(hash, table.length)]; n != null; n = n.chainNext) {
-      if (n.hash == hash && !skip.contains(n)) {
+      if (n.hash == hash && (skip == null || !skip.contains(n))) {
         found.add(n);
       }
     }

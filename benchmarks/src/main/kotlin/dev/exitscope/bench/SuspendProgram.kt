@@ -1,0 +1,16 @@
+@file:JvmName("SuspendProgram")
+
+package dev.exitscope.bench
+
+import dev.exitscope.ExitScope
+import dev.exitscope.coroutines.registerSuspend
+import kotlinx.coroutines.yield
+
+/** `SuspendProgram suspend|blocking`: one exit handler of each kind, for the exit-time comparison. */
+fun main(args: Array<String>) {
+  when (args[0]) {
+    "suspend" -> ExitScope.global().registerSuspend { yield() }
+    "blocking" -> ExitScope.global().register { Thread.yield() }
+  }
+  ExitProgram.stamp()
+}
