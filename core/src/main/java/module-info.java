@@ -1,6 +1,6 @@
 /**
- * exitscope: Python's {@code atexit}, done right for the JVM. Only {@code dev.exitscope} is exported;
- * the stack, the runners and the JVM binding stay internal.
+ * exitscope: Python's {@code atexit}, done right for the JVM. Only {@code dev.exitscope} is
+ * exported; the stack, the runners and the JVM binding stay internal.
  */
 module dev.exitscope {
   requires static org.jspecify;

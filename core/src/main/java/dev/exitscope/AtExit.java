@@ -21,7 +21,8 @@ public final class AtExit {
   }
 
   /** {@code atexit.register(func, a)}: see {@link ExitScope#register(ExitHandler1, Object)}. */
-  public static <A extends @Nullable Object> ExitHandler1<A> register(ExitHandler1<A> handler, A a) {
+  public static <A extends @Nullable Object> ExitHandler1<A> register(
+      ExitHandler1<A> handler, A a) {
     return ExitScope.global().register(handler, a);
   }
 
@@ -29,7 +30,8 @@ public final class AtExit {
    * {@code atexit.register(func, a, b)}: see {@link ExitScope#register(ExitHandler2, Object,
    * Object)}.
    */
-  public static <A extends @Nullable Object, B extends @Nullable Object> ExitHandler2<A, B> register(ExitHandler2<A, B> handler, A a, B b) {
+  public static <A extends @Nullable Object, B extends @Nullable Object>
+      ExitHandler2<A, B> register(ExitHandler2<A, B> handler, A a, B b) {
     return ExitScope.global().register(handler, a, b);
   }
 

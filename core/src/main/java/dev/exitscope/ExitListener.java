@@ -62,8 +62,8 @@ public interface ExitListener {
 
   /**
    * A listener that writes to {@code logger}: problems at {@code ERROR} ({@code WARNING} for
-   * skipped handlers), progress at {@code DEBUG}. Make sure the logging backend is still running
-   * at exit (see the README, "Keeping logging alive").
+   * skipped handlers), progress at {@code DEBUG}. Make sure the logging backend is still running at
+   * exit (see the README, "Keeping logging alive").
    */
   static ExitListener systemLogger(System.Logger logger) {
     return new LoggerReporter(logger);

@@ -37,25 +37,27 @@ import org.jspecify.annotations.Nullable;
  * <h2>At exit</h2>
  *
  * The run at exit is bounded: handlers run on a worker thread watched by the hook thread; a handler
- * that passes its own timeout or the scope's {@linkplain #setDeadline deadline} is reported with its
- * stack, interrupted and abandoned, and the next handler runs; a handler that calls {@code
- * System.exit} is reported and abandoned within about 100 ms, and the exit status is unchanged; when
- * the deadline is reached the handlers not run are named and the JVM exits. Failures go to the
+ * that passes its own timeout or the scope's {@linkplain #setDeadline deadline} is reported with
+ * its stack, interrupted and abandoned, and the next handler runs; a handler that calls {@code
+ * System.exit} is reported and abandoned within about 100 ms, and the exit status is unchanged;
+ * when the deadline is reached the handlers not run are named and the JVM exits. Failures go to the
  * {@linkplain #setListener listener} (by default {@code System.err}); nothing is thrown. After the
  * run the scope is closed.
  *
  * <h2>Registering and unregistering during a run</h2>
  *
  * Python leaves both undefined. Here a handler registered during a run is the newest, so it runs
- * next, in the same run (C's {@code atexit} does the same; CPython drops it). A handler unregistered
- * during a run before it started is skipped. Once a scope is closed, registering runs the handler
- * at once on the caller's thread: a registration is never lost and never refused.
+ * next, in the same run (C's {@code atexit} does the same; CPython drops it). A handler
+ * unregistered during a run before it started is skipped. Once a scope is closed, registering runs
+ * the handler at once on the caller's thread: a registration is never lost and never refused.
  */
 public final class ExitScope implements ExitHandler, AutoCloseable {
   /** The deadline of a run at exit unless set otherwise: 30 seconds. */
   public static final Duration DEFAULT_DEADLINE = Duration.ofSeconds(30);
 
-  /** System property giving {@link #global()}'s deadline: {@code PT2S}, {@code 2s}, {@code 500ms}. */
+  /**
+   * System property giving {@link #global()}'s deadline: {@code PT2S}, {@code 2s}, {@code 500ms}.
+   */
   public static final String DEADLINE_PROPERTY = "exitscope.deadline";
 
   private final String name;
@@ -269,7 +271,8 @@ public final class ExitScope implements ExitHandler, AutoCloseable {
    * @throws IllegalArgumentException if {@code deadline} is zero or negative; nothing changes then
    */
   public void setDeadline(Duration deadline) {
-    this.deadline = Durations.requirePositive(Objects.requireNonNull(deadline, "deadline"), "deadline");
+    this.deadline =
+        Durations.requirePositive(Objects.requireNonNull(deadline, "deadline"), "deadline");
   }
 
   /** Sets who hears about the run at exit; {@link ExitListener#stderr()} by default. */
@@ -356,8 +359,14 @@ public final class ExitScope implements ExitHandler, AutoCloseable {
       return Durations.parse(text);
     } catch (IllegalArgumentException e) {
       Global.warnOnce(
-          "exitscope: ignoring -D" + DEADLINE_PROPERTY + "=" + text + " (" + e.getMessage()
-              + "); using the default " + DEFAULT_DEADLINE);
+          "exitscope: ignoring -D"
+              + DEADLINE_PROPERTY
+              + "="
+              + text
+              + " ("
+              + e.getMessage()
+              + "); using the default "
+              + DEFAULT_DEADLINE);
       return DEFAULT_DEADLINE;
     }
   }

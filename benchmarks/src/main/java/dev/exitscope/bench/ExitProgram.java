@@ -60,7 +60,8 @@ public final class ExitProgram {
       }
       keep = scope;
     } else {
-      Thread[] hooks = new Thread[n]; // the hooks themselves are retained by the JDK; the array is not counted
+      Thread[] hooks =
+          new Thread[n]; // the hooks themselves are retained by the JDK; the array is not counted
       long arrayBytes = 16L + 4L * n;
       for (int i = 0; i < n; i++) {
         hooks[i] = new Thread(NOOP_RUNNABLE);
@@ -100,20 +101,24 @@ public final class ExitProgram {
 
   /** Per-call costs, medians of rounds after a warm-up, as CPython's script measures them. */
   static void ops() {
-    System.out.println("register-ns " + median(7, () -> {
-      int batch = 1_000;
-      int batches = 1_000;
-      long took = 0;
-      for (int b = 0; b < batches; b++) {
-        ExitScope scope = ExitScope.create("ops");
-        long t0 = System.nanoTime();
-        for (int i = 0; i < batch; i++) {
-          scope.register(NOOP);
-        }
-        took += System.nanoTime() - t0;
-      }
-      return took / (double) (batch * batches);
-    }));
+    System.out.println(
+        "register-ns "
+            + median(
+                7,
+                () -> {
+                  int batch = 1_000;
+                  int batches = 1_000;
+                  long took = 0;
+                  for (int b = 0; b < batches; b++) {
+                    ExitScope scope = ExitScope.create("ops");
+                    long t0 = System.nanoTime();
+                    for (int i = 0; i < batch; i++) {
+                      scope.register(NOOP);
+                    }
+                    took += System.nanoTime() - t0;
+                  }
+                  return took / (double) (batch * batches);
+                }));
     for (int registered : new int[] {1_000, 20_000, 100_000, 1_000_000}) {
       ExitScope scope = ExitScope.create("ops");
       Keyed[] keys = new Keyed[registered];
@@ -122,17 +127,39 @@ public final class ExitProgram {
         scope.register(keys[i]);
       }
       int calls = 200_000;
-      System.out.println("unregister-ns-" + registered + " " + median(7, () -> {
-        long t0 = System.nanoTime();
-        for (int i = 0; i < calls; i++) {
-          int k = (i * 7919) % registered;
-          if (scope.unregister(new Keyed(k)) != 1) {
-            throw new AssertionError("not found: " + k);
-          }
-          scope.register(keys[k]);
-        }
-        return (System.nanoTime() - t0) / (double) calls; // unregister and the register that restores it
-      }));
+      System.out.println(
+          "unregister-ns-"
+              + registered
+              + " "
+              + median(
+                  7,
+                  () -> {
+                    long t0 = System.nanoTime();
+                    for (int i = 0; i < calls; i++) {
+                      int k = (i * 7919) % registered;
+                      if (scope.unregister(new Keyed(k)) != 1) {
+                        throw new AssertionError("not found: " + k);
+                      }
+                      scope.register(keys[k]);
+                    }
+                    return (System.nanoTime() - t0)
+                        / (double) calls; // unregister and the register that restores it
+                  }));
+      Keyed hot = keys[registered / 2];
+      System.out.println(
+          "unregister-same-key-ns-"
+              + registered
+              + " "
+              + median(
+                  7,
+                  () -> {
+                    long t0 = System.nanoTime();
+                    for (int i = 0; i < calls; i++) {
+                      scope.unregister(new Keyed(hot.key()));
+                      scope.register(hot);
+                    }
+                    return (System.nanoTime() - t0) / (double) calls;
+                  }));
     }
   }
 

@@ -90,7 +90,10 @@ public class ScopeBenchmarks {
     }
   }
 
-  /** unregister by equality of one of n registered handlers (an equal, new object), then register it again. */
+  /**
+   * unregister by equality of one of n registered handlers (an equal, new object), then register it
+   * again.
+   */
   @Benchmark
   public int unregisterByEquality(Filled s) {
     int k = s.next++ % s.registered;

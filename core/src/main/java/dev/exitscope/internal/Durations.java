@@ -11,8 +11,8 @@ public final class Durations {
   private Durations() {}
 
   /**
-   * Parses ISO-8601 ({@code PT2S}) or short forms: a number and a unit among {@code ns us ms s m
-   * h d}, several of them in a row ({@code 1m30s}).
+   * Parses ISO-8601 ({@code PT2S}) or short forms: a number and a unit among {@code ns us ms s m h
+   * d}, several of them in a row ({@code 1m30s}).
    *
    * @throws IllegalArgumentException if {@code text} is neither, or is not positive
    */
@@ -77,7 +77,9 @@ public final class Durations {
     }
   }
 
-  /** Loaded only when a short form is parsed: java.util.regex costs milliseconds to load at exit. */
+  /**
+   * Loaded only when a short form is parsed: java.util.regex costs milliseconds to load at exit.
+   */
   private static final class ShortForm {
     static final Pattern PATTERN = Pattern.compile("(\\d+)(ns|us|ms|s|m|h|d)");
   }

@@ -13,8 +13,8 @@ import org.jspecify.annotations.Nullable;
  * One bounded run at exit. The calling thread (the hook thread) is the watchdog: handlers run one
  * after another, newest first, on a worker thread, and the watchdog gives up on a worker whose
  * handler passes its timeout or the deadline, or is stuck in a {@code System.exit} call; the next
- * handler then runs on a new worker. When the deadline is reached the handlers not run are
- * reported and the stack is closed, so {@link #run()} returns on time.
+ * handler then runs on a new worker. When the deadline is reached the handlers not run are reported
+ * and the stack is closed, so {@link #run()} returns on time.
  *
  * <p>A handler given up on is interrupted once and abandoned: its daemon thread may go on until the
  * JVM halts, and nothing it does afterwards is reported.
@@ -28,6 +28,7 @@ public final class ExitRun {
   private final ExitListener listener;
   private final ExitHook hook;
   private final long deadlineNanos;
+
   /** Whether the listener wants started/finished events (the default one does not). */
   private final boolean progress;
 
@@ -55,7 +56,9 @@ public final class ExitRun {
    */
   public static long nanosLeft() {
     Thread t = Thread.currentThread();
-    return t instanceof Worker ? Math.max(0, ((Worker) t).limit - System.nanoTime()) : Long.MAX_VALUE;
+    return t instanceof Worker
+        ? Math.max(0, ((Worker) t).limit - System.nanoTime())
+        : Long.MAX_VALUE;
   }
 
   /** Runs every handler, or as many as the deadline allows, and closes the stack. */
@@ -236,7 +239,8 @@ public final class ExitRun {
       }
       Node ran = done;
       if (ran != null && (failure != null || progress)) {
-        report(new Event(failure != null ? Event.FAILED : Event.FINISHED, ran.name(), failure, took));
+        report(
+            new Event(failure != null ? Event.FAILED : Event.FINISHED, ran.name(), failure, took));
         if (next != null) {
           synchronized (monitor) {
             start(next); // the report's time is not the handler's
@@ -291,8 +295,10 @@ public final class ExitRun {
     static final int RUN_FINISHED = 7;
 
     private final int kind;
+
     /** The scope's name for run events, else the handler's. */
     private final String name;
+
     private final @Nullable Object detail;
     private final long nanos;
 
@@ -310,7 +316,8 @@ public final class ExitRun {
         case STARTED -> l.handlerStarted(name);
         case FINISHED -> l.handlerFinished(name, Duration.ofNanos(nanos));
         case FAILED -> l.handlerFailed(name, (Throwable) detail);
-        case TIMED_OUT -> l.handlerTimedOut(name, Duration.ofNanos(nanos), (StackTraceElement[]) detail);
+        case TIMED_OUT ->
+            l.handlerTimedOut(name, Duration.ofNanos(nanos), (StackTraceElement[]) detail);
         case CALLED_EXIT -> l.handlerCalledExit(name, (StackTraceElement[]) detail);
         case SKIPPED -> l.handlersSkipped(name, (List<String>) detail);
         case RUN_FINISHED -> l.runFinished(name, (ExitSummary) detail);

@@ -18,16 +18,21 @@ import org.jspecify.annotations.Nullable;
 public final class HandlerStack {
   private static final int MIN_TABLE = 16;
 
-  /** Sentinel of the circular list: {@code head.next} is the newest, {@code head.prev} the oldest. */
-  private final Node head = new Node(this, null) {
+  /**
+   * Sentinel of the circular list: {@code head.next} is the newest, {@code head.prev} the oldest.
+   */
+  private final Node head =
+      new Node(this, null) {
         @Override
         public void invoke() {}
       };
 
   private @Nullable Node[] table = new Node[MIN_TABLE];
   private int size;
+
   /** Counts pushes, so that {@link #removeEqual} notices those made while it ran user code. */
   private long pushes;
+
   /** Once set, pushes are refused (the caller runs the handler at once instead). */
   private volatile boolean closed;
 
@@ -132,8 +137,8 @@ public final class HandlerStack {
    * pushes: a handler pushed before this call returns and equal to {@code target} is removed.
    *
    * @return how many registrations were removed
-   * @throws RuntimeException whatever {@code equals} or {@code hashCode} throws; nothing is
-   *     removed then
+   * @throws RuntimeException whatever {@code equals} or {@code hashCode} throws; nothing is removed
+   *     then
    */
   public int removeEqual(Object target) {
     int hash = target.hashCode();

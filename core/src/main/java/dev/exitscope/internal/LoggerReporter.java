@@ -37,7 +37,10 @@ public final class LoggerReporter implements ExitListener {
 
   @Override
   public void handlerTimedOut(String handler, Duration after, StackTraceElement[] stack) {
-    logger.log(Level.ERROR, "Exit handler " + handler + " timed out", stackOf(stack, "stack after " + after));
+    logger.log(
+        Level.ERROR,
+        "Exit handler " + handler + " timed out",
+        stackOf(stack, "stack after " + after));
   }
 
   @Override

@@ -15,11 +15,15 @@ public abstract class Node implements Registration {
   final Object handler;
   final int hash;
   final @Nullable HandlerStack stack;
+
   /** Neighbours in the LIFO list; {@code prev == null} iff this node is not in a stack. */
   @Nullable Node prev;
+
   @Nullable Node next;
+
   /** Neighbours in the hash bucket. */
   @Nullable Node chainPrev;
+
   @Nullable Node chainNext;
 
   /** Computes the handler's hash: user code, so the caller must hold no lock. */

@@ -5,12 +5,12 @@ package dev.exitscope.coroutines
 import dev.exitscope.ExitHandler
 import dev.exitscope.ExitScope
 import dev.exitscope.Registration
+import kotlinx.coroutines.runBlocking
+import kotlinx.coroutines.withTimeout
 import kotlin.time.Duration
 import kotlin.time.Duration.Companion.seconds
 import kotlin.time.toJavaDuration
 import kotlin.time.toKotlinDuration
-import kotlinx.coroutines.runBlocking
-import kotlinx.coroutines.withTimeout
 
 /**
  * How long a suspend handler past its own timeout keeps its worker at exit: time for the `finally`
@@ -110,8 +110,7 @@ public val ExitScope.exitDeadline: Duration
  *
  * @throws IllegalArgumentException if [timeout] is zero or negative; nothing is registered then
  */
-public fun ExitScope.push(name: String, timeout: Duration, handler: ExitHandler): Registration =
-  push(name, requirePositive(timeout, "timeout").toJavaDuration(), handler)
+public fun ExitScope.push(name: String, timeout: Duration, handler: ExitHandler): Registration = push(name, requirePositive(timeout, "timeout").toJavaDuration(), handler)
 
 /**
  * Within a handler running at exit, how long it has left ([ExitScope.timeLeft]);
@@ -128,8 +127,7 @@ private suspend fun cancelAndJoin(job: kotlinx.coroutines.Job) {
 }
 
 /** Pushes [handler] with a hard bound of [timeout] plus the grace, when [timeout] is finite. */
-private fun ExitScope.pushBounded(name: String, timeout: Duration, handler: ExitHandler): Registration =
-  if (timeout.isInfinite()) push(name, handler) else push(name, (timeout + CANCELLATION_GRACE).toJavaDuration(), handler)
+private fun ExitScope.pushBounded(name: String, timeout: Duration, handler: ExitHandler): Registration = if (timeout.isInfinite()) push(name, handler) else push(name, (timeout + CANCELLATION_GRACE).toJavaDuration(), handler)
 
 private fun requirePositive(d: Duration, parameter: String): Duration {
   require(d.isPositive()) { "$parameter must be positive, was $d" }
@@ -149,8 +147,7 @@ private class SuspendHandler(
     }
   }
 
-  override fun equals(other: Any?): Boolean =
-    other === this || other == block || (other is SuspendHandler && other.block == block)
+  override fun equals(other: Any?): Boolean = other === this || other == block || (other is SuspendHandler && other.block == block)
 
   override fun hashCode(): Int = block.hashCode()
 
@@ -163,8 +160,7 @@ private class FunctionHandler(private val function: () -> Unit) : ExitHandler {
 
   override fun run() = function()
 
-  override fun equals(other: Any?): Boolean =
-    other === this || other == function || (other is FunctionHandler && other.function == function)
+  override fun equals(other: Any?): Boolean = other === this || other == function || (other is FunctionHandler && other.function == function)
 
   override fun hashCode(): Int = function.hashCode()
 

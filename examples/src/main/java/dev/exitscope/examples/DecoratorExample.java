@@ -4,8 +4,8 @@ import dev.exitscope.AtExit;
 import dev.exitscope.ExitHandler;
 
 /**
- * Real Python's decorator_example.py. Java has no decorators; a static field initialised by
- * {@code AtExit.register} registers when the class initialises and keeps the handler, as
+ * Real Python's decorator_example.py. Java has no decorators; a static field initialised by {@code
+ * AtExit.register} registers when the class initialises and keeps the handler, as
  * {@code @atexit.register} keeps the function bound to its name.
  */
 public final class DecoratorExample {

@@ -4,8 +4,8 @@ import dev.exitscope.ExitScope;
 
 /**
  * Basics: register only when run as the program, Python's {@code if __name__ == "__main__"}.
- * Registering in {@code main}, not in a static initialiser, does it: {@link UsesMainOnly} uses
- * this class without registering anything.
+ * Registering in {@code main}, not in a static initialiser, does it: {@link UsesMainOnly} uses this
+ * class without registering anything.
  */
 public final class MainOnly {
   static void cleanup() {

@@ -14,18 +14,30 @@ public final class Tour {
     say("main: registering 6 handlers (1 = oldest), then unregistering one");
     global.register(() -> say("  1. Java handler, registered first: runs last"));
     global.register(Tour::greet, "Donny", "nice");
-    ExitHandler unwanted = global.register(() -> say("  never printed: this handler was unregistered"));
+    ExitHandler unwanted =
+        global.register(() -> say("  never printed: this handler was unregistered"));
     global.register(
         () -> {
-          throw new IllegalStateException("3. a failing handler: reported on stderr, the next one runs");
+          throw new IllegalStateException(
+              "3. a failing handler: reported on stderr, the next one runs");
         });
     KotlinTour.registerHandlers(global);
-    say("main: unregister(unwanted) removed " + global.unregister(unwanted) + "; " + global.size() + " handlers wait");
+    say(
+        "main: unregister(unwanted) removed "
+            + global.unregister(unwanted)
+            + "; "
+            + global.size()
+            + " handlers wait");
     say("main: returning; the JVM exits and runs them newest first:");
   }
 
   static void greet(String name, String adjective) {
-    say("  2. Java handler with arguments: Goodbye " + name + ", it was " + adjective + " to meet you.");
+    say(
+        "  2. Java handler with arguments: Goodbye "
+            + name
+            + ", it was "
+            + adjective
+            + " to meet you.");
   }
 
   private static void say(String line) {

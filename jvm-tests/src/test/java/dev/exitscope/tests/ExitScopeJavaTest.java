@@ -48,9 +48,10 @@ class ExitScopeJavaTest {
 
   @Test
   void handlerMayThrowCheckedExceptionsWhichRunWrapsWithTheCause() {
-    scope.register(() -> {
-      throw new IOException("disk full");
-    });
+    scope.register(
+        () -> {
+          throw new IOException("disk full");
+        });
     ExitHandlerException e = assertThrows(ExitHandlerException.class, scope::run);
     assertInstanceOf(IOException.class, e.getCause());
   }
@@ -74,7 +75,8 @@ class ExitScopeJavaTest {
 
   @Test
   void nullHandlerIsRejectedNamingTheParameterAndNothingIsRegistered() {
-    NullPointerException e = assertThrows(NullPointerException.class, () -> scope.register((ExitHandler) null));
+    NullPointerException e =
+        assertThrows(NullPointerException.class, () -> scope.register((ExitHandler) null));
     assertEquals("handler", e.getMessage());
     assertThrows(NullPointerException.class, () -> scope.register(null, "a"));
     assertThrows(NullPointerException.class, () -> scope.register(null, "a", "b"));
@@ -84,17 +86,30 @@ class ExitScopeJavaTest {
 
   @Test
   void nullNameTimeoutOrDeadlineIsRejectedNamingTheParameter() {
-    assertEquals("name", assertThrows(NullPointerException.class, () -> ExitScope.create(null)).getMessage());
-    assertEquals("name", assertThrows(NullPointerException.class, () -> scope.push(null, () -> {})).getMessage());
-    assertEquals("timeout", assertThrows(NullPointerException.class, () -> scope.push("n", null, () -> {})).getMessage());
-    assertEquals("deadline", assertThrows(NullPointerException.class, () -> scope.setDeadline(null)).getMessage());
-    assertEquals("listener", assertThrows(NullPointerException.class, () -> scope.setListener(null)).getMessage());
+    assertEquals(
+        "name",
+        assertThrows(NullPointerException.class, () -> ExitScope.create(null)).getMessage());
+    assertEquals(
+        "name",
+        assertThrows(NullPointerException.class, () -> scope.push(null, () -> {})).getMessage());
+    assertEquals(
+        "timeout",
+        assertThrows(NullPointerException.class, () -> scope.push("n", null, () -> {}))
+            .getMessage());
+    assertEquals(
+        "deadline",
+        assertThrows(NullPointerException.class, () -> scope.setDeadline(null)).getMessage());
+    assertEquals(
+        "listener",
+        assertThrows(NullPointerException.class, () -> scope.setListener(null)).getMessage());
     assertEquals(0, scope.size());
   }
 
   @Test
   void nullUnregisterIsRejectedNamingTheParameter() {
-    assertEquals("handler", assertThrows(NullPointerException.class, () -> scope.unregister(null)).getMessage());
+    assertEquals(
+        "handler",
+        assertThrows(NullPointerException.class, () -> scope.unregister(null)).getMessage());
   }
 
   @Test

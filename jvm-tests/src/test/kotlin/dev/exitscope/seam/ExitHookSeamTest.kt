@@ -16,15 +16,27 @@ import java.util.Collections
 private class Recorder : ExitListener {
   val events: MutableList<String> = Collections.synchronizedList(mutableListOf())
 
-  override fun runStarted(scope: String, handlers: Int) { events += "started $scope $handlers" }
-  override fun handlerStarted(handler: String) { events += "start $handler" }
-  override fun handlerFinished(handler: String, took: Duration) { events += "finish $handler" }
-  override fun handlerFailed(handler: String, failure: Throwable) { events += "fail $handler ${failure.message}" }
+  override fun runStarted(scope: String, handlers: Int) {
+    events += "started $scope $handlers"
+  }
+  override fun handlerStarted(handler: String) {
+    events += "start $handler"
+  }
+  override fun handlerFinished(handler: String, took: Duration) {
+    events += "finish $handler"
+  }
+  override fun handlerFailed(handler: String, failure: Throwable) {
+    events += "fail $handler ${failure.message}"
+  }
   override fun handlerTimedOut(handler: String, after: Duration, stack: Array<StackTraceElement>) {
     events += "timeout $handler"
   }
-  override fun handlerCalledExit(handler: String, stack: Array<StackTraceElement>) { events += "exit $handler" }
-  override fun handlersSkipped(scope: String, handlers: List<String>) { events += "skipped $handlers" }
+  override fun handlerCalledExit(handler: String, stack: Array<StackTraceElement>) {
+    events += "exit $handler"
+  }
+  override fun handlersSkipped(scope: String, handlers: List<String>) {
+    events += "skipped $handlers"
+  }
   override fun runFinished(scope: String, summary: ExitSummary) {
     events += "summary ${summary.succeeded} ${summary.failed} ${summary.timedOut} ${summary.skipped}"
   }

@@ -2,10 +2,10 @@ package dev.exitscope.tests
 
 import io.kotest.core.spec.style.FunSpec
 import io.kotest.matchers.collections.shouldContainExactly
+import io.kotest.matchers.collections.shouldNotContain
 import io.kotest.matchers.comparables.shouldBeLessThan
 import io.kotest.matchers.shouldBe
 import io.kotest.matchers.string.shouldContain
-import io.kotest.matchers.collections.shouldNotContain
 import java.io.File
 import java.nio.file.Files
 import kotlin.time.Duration.Companion.seconds

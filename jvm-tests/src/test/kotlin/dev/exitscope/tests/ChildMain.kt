@@ -27,48 +27,57 @@ object ChildMain {
         registerThree()
         say("main returns")
       }
+
       "exit" -> {
         registerThree()
         say("calling System.exit(${args[1]})")
         System.exit(args[1].toInt())
       }
+
       "exit-from-thread" -> {
         registerThree()
         Thread { System.exit(4) }.apply { isDaemon = false }.start()
         Thread.sleep(Long.MAX_VALUE)
       }
+
       "uncaught" -> {
         registerThree()
         throw IllegalArgumentException("uncaught in main")
       }
+
       "wait" -> {
         registerThree()
         say("ready")
         Thread.sleep(Long.MAX_VALUE)
       }
+
       "halt" -> {
         registerThree()
         say("halting")
         Runtime.getRuntime().halt(7)
       }
+
       "atexit" -> {
         AtExit.register { say("first registered, runs last") }
         AtExit.register({ name: String, adjective: String -> say("Goodbye $name, it was $adjective to meet you.") }, "Donny", "nice")
         val h = AtExit.register { say("unregistered") }
         say("unregistered ${AtExit.unregister(h)}, ${AtExit.size()} left")
       }
+
       "hang" -> {
         val scope = ExitScope.global()
         scope.register { say("older: never runs, the deadline is spent") }
         scope.push("hanger") { Thread.sleep(Long.MAX_VALUE) }
         scope.register { say("newest runs first") }
       }
+
       "handler-timeout" -> {
         val scope = ExitScope.global()
         scope.register { say("older runs after the timeout") }
         scope.push("slow close", Duration.ofMillis(500)) { sleepForever() }
         say("registered")
       }
+
       "exit-in-handler" -> {
         val scope = ExitScope.global()
         scope.register { say("older still runs") }
@@ -80,6 +89,7 @@ object ChildMain {
         // finish after the hooks, and its status may win (see the README's limits).
         System.exit(args[1].toInt())
       }
+
       "errors" -> {
         val scope = ExitScope.global()
         scope.register { say("oldest still runs") }
@@ -87,6 +97,7 @@ object ChildMain {
         scope.push("recursion") { say("depth ${recurse(0)}") }
         scope.push("own error") { throw MyError() }
       }
+
       "slow" -> {
         val scope = ExitScope.global()
         scope.register { say("older runs after the slow one") }
@@ -97,6 +108,7 @@ object ChildMain {
         say("ready")
         Thread.sleep(Long.MAX_VALUE)
       }
+
       "register-in-handler" -> {
         val scope = ExitScope.global()
         scope.register { say("oldest") }
@@ -105,6 +117,7 @@ object ChildMain {
           scope.register { say("registered during the exit, runs next") }
         }
       }
+
       "after-exit" -> {
         val scope = ExitScope.global()
         scope.register { say("handler ran; closed=${scope.isClosed}") }
@@ -115,9 +128,13 @@ object ChildMain {
           },
         )
       }
+
       "deadline" -> repeat(2) { say("deadline ${ExitScope.global().deadline}") }
+
       "jul" -> JulAtExit.main(args.drop(1))
+
       "stress" -> ExitStress.main(args.drop(1))
+
       else -> {
         System.err.println("unknown scenario ${args[0]}")
         exitProcess(99)

@@ -3,8 +3,6 @@ package dev.exitscope.tests
 import dev.exitscope.ExitScope
 import dev.exitscope.coroutines.cancelAndJoinAtExit
 import dev.exitscope.coroutines.registerSuspend
-import java.io.File
-import kotlin.time.Duration.Companion.milliseconds
 import kotlinx.coroutines.CoroutineScope
 import kotlinx.coroutines.Dispatchers
 import kotlinx.coroutines.NonCancellable
@@ -13,6 +11,8 @@ import kotlinx.coroutines.delay
 import kotlinx.coroutines.launch
 import kotlinx.coroutines.runBlocking
 import kotlinx.coroutines.withContext
+import java.io.File
+import kotlin.time.Duration.Companion.milliseconds
 
 /** Coroutine programs for the child-JVM tests: `CoroutineMain <scenario>`. */
 object CoroutineMain {
@@ -54,6 +54,7 @@ object CoroutineMain {
         global.cancelAndJoinAtExit(app)
         runBlocking { job.join() }
       }
+
       "suspend-timeouts" -> {
         global.register { println("older handler still runs") }
         global.registerSuspend(timeout = 300.milliseconds, name = "stuck in blocking code") {
@@ -72,11 +73,14 @@ object CoroutineMain {
           }
         }
       }
+
       "suspend-names" -> {
         global.registerSuspend(block = Database()::close)
         global.registerSuspend { error("lambda failed") }
       }
+
       "one-suspend" -> global.registerSuspend { delay(1) }
+
       "one-blocking" -> global.register { Thread.sleep(1) }
     }
   }

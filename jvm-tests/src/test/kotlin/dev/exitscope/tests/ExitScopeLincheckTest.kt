@@ -4,12 +4,12 @@ import dev.exitscope.ExitHandler
 import dev.exitscope.ExitScope
 import dev.exitscope.Registration
 import io.kotest.core.spec.style.FunSpec
-import java.util.concurrent.atomic.AtomicInteger
 import org.jetbrains.lincheck.datastructures.IntGen
 import org.jetbrains.lincheck.datastructures.ModelCheckingOptions
 import org.jetbrains.lincheck.datastructures.Operation
 import org.jetbrains.lincheck.datastructures.Param
 import org.jetbrains.lincheck.datastructures.Validate
+import java.util.concurrent.atomic.AtomicInteger
 
 /**
  * The operations Lincheck interleaves on one scope. Handlers are equal by key, as Python's bound
@@ -57,8 +57,7 @@ class ExitScopeModel {
 
   /** Registration.unregister on the handle pushed for [key] before the operations started. */
   @Operation
-  fun unregisterPushed(@Param(name = "key") key: Int): Boolean =
-    pushed[key - 1].unregister().also { if (it) removed.incrementAndGet() }
+  fun unregisterPushed(@Param(name = "key") key: Int): Boolean = pushed[key - 1].unregister().also { if (it) removed.incrementAndGet() }
 
   @Operation
   fun unregister(@Param(name = "key") key: Int): Int = scope.unregister(Handler(key)).also { removed.addAndGet(it) }

@@ -63,7 +63,6 @@ class ExitScopeTest : FunSpec({
       log.size shouldBe 128
     }
 
-
     test("while running, makes the new handler run next in the same run") {
       scope.register { log += "old" }
       scope.register {
@@ -160,7 +159,6 @@ class ExitScopeTest : FunSpec({
       e.message shouldBe "raised after unregistering itself"
       log shouldContainExactly listOf("older")
     }
-
   }
 
   context("push") {
@@ -319,4 +317,3 @@ class ExitScopeTest : FunSpec({
 private data class Key(val hash: Int) {
   override fun hashCode(): Int = hash
 }
-

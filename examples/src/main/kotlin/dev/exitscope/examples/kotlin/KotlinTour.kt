@@ -2,8 +2,8 @@ package dev.exitscope.examples.kotlin
 
 import dev.exitscope.ExitScope
 import dev.exitscope.coroutines.registerSuspend
-import kotlin.time.Duration.Companion.seconds
 import kotlinx.coroutines.delay
+import kotlin.time.Duration.Companion.seconds
 
 /** The Kotlin half of the README's demo. */
 object KotlinTour {

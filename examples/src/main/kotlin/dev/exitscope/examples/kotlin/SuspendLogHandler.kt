@@ -2,10 +2,10 @@ package dev.exitscope.examples.kotlin
 
 import dev.exitscope.ExitScope
 import dev.exitscope.coroutines.registerSuspend
-import java.io.File
-import kotlin.time.Duration.Companion.seconds
 import kotlinx.coroutines.Dispatchers
 import kotlinx.coroutines.withContext
+import java.io.File
+import kotlin.time.Duration.Companion.seconds
 
 /** log_handler.py with a suspending close, bounded by its own timeout. */
 fun main() {

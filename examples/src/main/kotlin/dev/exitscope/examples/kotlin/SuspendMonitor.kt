@@ -2,7 +2,6 @@ package dev.exitscope.examples.kotlin
 
 import dev.exitscope.ExitScope
 import dev.exitscope.coroutines.cancelAndJoinAtExit
-import java.io.File
 import kotlinx.coroutines.CoroutineScope
 import kotlinx.coroutines.Dispatchers
 import kotlinx.coroutines.NonCancellable
@@ -10,6 +9,7 @@ import kotlinx.coroutines.delay
 import kotlinx.coroutines.launch
 import kotlinx.coroutines.runBlocking
 import kotlinx.coroutines.withContext
+import java.io.File
 
 /**
  * The monitor as coroutines: a collector in Dispatchers.Default, cancelled at exit, whose `finally`
