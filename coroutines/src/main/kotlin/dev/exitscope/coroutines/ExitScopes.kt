@@ -18,6 +18,11 @@ import kotlinx.coroutines.withContext
  * ones suppressed; when [block] itself failed, its exception is thrown with the handlers' failure
  * added as suppressed.
  *
+ * This suspending function is cancellable while [block] runs: if the Job of the current coroutine
+ * is cancelled, [block] receives the [kotlinx.coroutines.CancellationException], the handlers
+ * still run to their end (they are not cancellable), and the exception is rethrown.
+ * Not thread-confined: handlers may be registered from any thread while [block] runs.
+ *
  * @param name the scope's name in reports
  * @return what [block] returns
  */

@@ -150,8 +150,14 @@ class CoroutinesTest : FunSpec({
       log shouldContainExactly listOf("older", "finally ran")
     }
 
-    test("fails, naming the job, when its finally blocks outlast the timeout") {
-      val job = GlobalScope.launch { withContext(NonCancellable) { delay(5_000) } }
+    test("throws the timeout when the job's finally blocks outlast it") {
+      val started = CompletableDeferred<Unit>()
+      val job =
+        GlobalScope.launch {
+          started.complete(Unit)
+          withContext(NonCancellable) { delay(5_000) }
+        }
+      runBlocking { started.await() } // a job cancelled before it starts completes at once
       scope.cancelAndJoinAtExit(job, timeout = 100.milliseconds)
       shouldThrow<TimeoutCancellationException> { scope.run() }
       runBlocking { job.cancelAndJoin() }
