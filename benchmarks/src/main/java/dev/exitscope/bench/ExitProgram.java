@@ -4,6 +4,7 @@ import dev.exitscope.ExitHandler;
 import dev.exitscope.ExitScope;
 import java.time.Instant;
 import java.util.Arrays;
+import java.util.function.IntUnaryOperator;
 
 /**
  * The programs the harness times, one JVM each: {@code exit floor|exitscope|jdk N}, {@code memory
@@ -126,41 +127,36 @@ public final class ExitProgram {
         keys[i] = new Keyed(i);
         scope.register(keys[i]);
       }
-      int calls = 200_000;
       System.out.println(
           "unregister-ns-"
               + registered
               + " "
-              + median(
-                  7,
-                  () -> {
-                    long t0 = System.nanoTime();
-                    for (int i = 0; i < calls; i++) {
-                      int k = (i * 7919) % registered;
-                      if (scope.unregister(new Keyed(k)) != 1) {
-                        throw new AssertionError("not found: " + k);
-                      }
-                      scope.register(keys[k]);
-                    }
-                    return (System.nanoTime() - t0)
-                        / (double) calls; // unregister and the register that restores it
-                  }));
-      Keyed hot = keys[registered / 2];
+              + unregisterCost(scope, keys, i -> (i * 7919) % registered));
+      int hot = registered / 2;
       System.out.println(
-          "unregister-same-key-ns-"
-              + registered
-              + " "
-              + median(
-                  7,
-                  () -> {
-                    long t0 = System.nanoTime();
-                    for (int i = 0; i < calls; i++) {
-                      scope.unregister(new Keyed(hot.key()));
-                      scope.register(hot);
-                    }
-                    return (System.nanoTime() - t0) / (double) calls;
-                  }));
+          "unregister-same-key-ns-" + registered + " " + unregisterCost(scope, keys, i -> hot));
     }
+  }
+
+  /**
+   * Median ns of {@code unregister(new Keyed(k))}, which must remove one, plus the {@code register}
+   * that restores it, for k = {@code keyOf(call)}.
+   */
+  private static double unregisterCost(ExitScope scope, Keyed[] keys, IntUnaryOperator keyOf) {
+    int calls = 200_000;
+    return median(
+        7,
+        () -> {
+          long t0 = System.nanoTime();
+          for (int i = 0; i < calls; i++) {
+            int k = keyOf.applyAsInt(i);
+            if (scope.unregister(new Keyed(k)) != 1) {
+              throw new AssertionError("not found: " + k);
+            }
+            scope.register(keys[k]);
+          }
+          return (System.nanoTime() - t0) / (double) calls;
+        });
   }
 
   record Keyed(int key) implements ExitHandler {

@@ -20,6 +20,14 @@ private data class Example(
   val kotlinOnly: Boolean = false,
 )
 
+/** log_handler.py: the same output and log file, whether the handler blocks or suspends. */
+private fun logHandler(program: String, kotlinOnly: Boolean = false) = Example(
+  program,
+  listOf("Program is running...", "Log file closed."),
+  mapOf("app.log" to "Application has started.\nApplication is closing.\n"),
+  kotlinOnly,
+)
+
 private val examples =
   listOf(
     Example("AaAtexit", listOf("atexit of this aa called")),
@@ -27,17 +35,8 @@ private val examples =
     Example("Goodbye", listOf("Program is running...", "Goodbye, world!")),
     Example("DecoratorExample", listOf("Program is running...", "Goodbye, world!")),
     Example("LifoExample", listOf("Program is running...", "Second registered, runs first", "First registered, runs last")),
-    Example(
-      "LogHandler",
-      listOf("Program is running...", "Log file closed."),
-      mapOf("app.log" to "Application has started.\nApplication is closing.\n"),
-    ),
-    Example(
-      "SuspendLogHandler",
-      listOf("Program is running...", "Log file closed."),
-      mapOf("app.log" to "Application has started.\nApplication is closing.\n"),
-      kotlinOnly = true,
-    ),
+    logHandler("LogHandler"),
+    logHandler("SuspendLogHandler", kotlinOnly = true),
     Example("GoodbyeWithArgs", List(2) { "Goodbye Donny, it was nice to meet you." }),
     Example("LeavingSector", listOf("You are now leaving the Python sector.")),
     Example("Cleanup", listOf("Main program is running...", "Cleaning up resources...")),
