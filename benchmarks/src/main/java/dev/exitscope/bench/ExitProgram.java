@@ -127,6 +127,7 @@ public final class ExitProgram {
         keys[i] = new Keyed(i);
         scope.register(keys[i]);
       }
+      usedAfterGc(); // the steady state of handlers registered long ago: promoted, not being copied
       System.out.println(
           "unregister-ns-"
               + registered
