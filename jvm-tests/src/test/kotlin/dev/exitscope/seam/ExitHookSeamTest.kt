@@ -9,6 +9,7 @@ import io.mockk.every
 import io.mockk.mockk
 import io.mockk.slot
 import io.mockk.verify
+import io.mockk.verifyOrder
 import java.time.Duration
 import java.util.Collections
 
@@ -122,6 +123,24 @@ class ExitHookSeamTest : FunSpec({
         "skipped [never runs]",
         "summary 0 0 2 1",
       )
+  }
+
+  test("reports to a System.Logger through the adapter: failures as errors, skipped handlers as a warning") {
+    val scope = ExitScope("test", hook)
+    val logger = mockk<System.Logger>(relaxed = true)
+    scope.setListener(ExitListener.systemLogger(logger))
+    scope.setDeadline(Duration.ofMillis(300))
+    scope.push("never runs") {}
+    scope.push("hangs") { Thread.sleep(60_000) }
+    scope.push("failing") { throw IllegalStateException("boom") }
+
+    onExit.captured.run()
+
+    verifyOrder {
+      logger.log(System.Logger.Level.ERROR, "Exception ignored in exit handler failing", any<IllegalStateException>())
+      logger.log(System.Logger.Level.ERROR, "Exit handler hangs timed out", any<Throwable>())
+      logger.log(System.Logger.Level.WARNING, "Exit deadline of {0} reached; not run: {1}", "test", listOf("never runs"))
+    }
   }
 
   test("gives a handler that is stuck in System.exit up and runs the next") {

@@ -61,6 +61,11 @@ class BoundedExitTest : FunSpec({
     r.exitCode shouldBe 143
   }
 
+  test("handlers run on a named daemon worker, and neither it nor the hook thread holds a class loader") {
+    ChildJvm.run("threads").lines shouldContainExactly
+      listOf("handler on exitscope-worker-1, daemon=true, loader=null", "hook thread exitscope-hook, loader=null")
+  }
+
   context("the exitscope.deadline property") {
     for ((text, expected) in listOf("PT2S" to "PT2S", "2s" to "PT2S", "500ms" to "PT0.5S", "1m30s" to "PT1M30S")) {
       test("accepts $text") {

@@ -129,6 +129,13 @@ object ChildMain {
         )
       }
 
+      "threads" -> ExitScope.global().register {
+        val hook = Thread.getAllStackTraces().keys.single { it.name == "exitscope-hook" }
+        val me = Thread.currentThread()
+        say("handler on ${me.name}, daemon=${me.isDaemon}, loader=${me.contextClassLoader}")
+        say("hook thread ${hook.name}, loader=${hook.contextClassLoader}")
+      }
+
       "deadline" -> repeat(2) { say("deadline ${ExitScope.global().deadline}") }
 
       "jul" -> JulAtExit.main(args.drop(1))
