@@ -64,8 +64,9 @@ public fun ExitScope.registerSuspend(
  * Cancels [job] when this scope runs (at JVM exit for [ExitScope.global]) and waits for it to
  * complete, `finally` blocks included, as [kotlinx.coroutines.cancelAndJoin] does: Arrow's
  * SuspendApp, with a bound. The wait is bounded by [timeout] and what is left of the deadline;
- * past it the failure names the job. The registration is removed once the job completes by itself,
- * so a finished job leaves nothing behind.
+ * past it the wait is cancelled and reported under the name `cancelAndJoin <job>`. The
+ * registration is removed once the job completes by itself, so a finished job leaves nothing
+ * behind.
  *
  * @return the registration, to detach it earlier
  */

@@ -2,18 +2,24 @@ package dev.exitscope.examples.kotlin
 
 import dev.exitscope.ExitScope
 import java.io.File
-import java.util.Collections
 
-private val reportData = Collections.synchronizedList(mutableListOf<String>())
+private val reportData = mutableListOf<String>()
+private var reported = false // guarded by reportData
 
-private fun collectData() {
-  val entry = "Data at ${System.currentTimeMillis() / 1000.0}"
-  reportData += entry
-  println(entry)
+/** Under the report's lock: main goes on running during the exit, and a later entry would be lost. */
+private fun collectData() = synchronized(reportData) {
+  if (!reported) {
+    val entry = "Data at ${System.currentTimeMillis() / 1000.0}"
+    reportData += entry
+    println(entry)
+  }
 }
 
 private fun finalReport() {
-  File("final_report.txt").writeText(synchronized(reportData) { reportData.joinToString("") { "$it\n" } })
+  synchronized(reportData) {
+    reported = true
+    File("final_report.txt").writeText(reportData.joinToString("") { "$it\n" })
+  }
   println("Final report written.")
 }
 
