@@ -2,6 +2,7 @@ package dev.exitscope.internal;
 
 import java.time.Duration;
 import java.time.format.DateTimeParseException;
+import java.time.temporal.ChronoUnit;
 import java.util.Locale;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -58,23 +59,16 @@ public final class Durations {
     }
   }
 
-  private static java.time.temporal.ChronoUnit unit(String u) {
-    switch (u) {
-      case "ns":
-        return java.time.temporal.ChronoUnit.NANOS;
-      case "us":
-        return java.time.temporal.ChronoUnit.MICROS;
-      case "ms":
-        return java.time.temporal.ChronoUnit.MILLIS;
-      case "s":
-        return java.time.temporal.ChronoUnit.SECONDS;
-      case "m":
-        return java.time.temporal.ChronoUnit.MINUTES;
-      case "h":
-        return java.time.temporal.ChronoUnit.HOURS;
-      default:
-        return java.time.temporal.ChronoUnit.DAYS;
-    }
+  private static ChronoUnit unit(String u) {
+    return switch (u) {
+      case "ns" -> ChronoUnit.NANOS;
+      case "us" -> ChronoUnit.MICROS;
+      case "ms" -> ChronoUnit.MILLIS;
+      case "s" -> ChronoUnit.SECONDS;
+      case "m" -> ChronoUnit.MINUTES;
+      case "h" -> ChronoUnit.HOURS;
+      default -> ChronoUnit.DAYS; // "d": the pattern admits no other unit
+    };
   }
 
   /**

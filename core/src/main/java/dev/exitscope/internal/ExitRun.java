@@ -1,5 +1,7 @@
 package dev.exitscope.internal;
 
+import static dev.exitscope.internal.Nulls.castToNonNull;
+
 import dev.exitscope.ExitListener;
 import dev.exitscope.ExitSummary;
 import java.time.Duration;
@@ -63,9 +65,7 @@ public final class ExitRun {
    */
   public static long nanosLeft() {
     Thread t = Thread.currentThread();
-    return t instanceof Worker
-        ? Math.max(0, ((Worker) t).limit - System.nanoTime())
-        : Long.MAX_VALUE;
+    return t instanceof Worker w ? Math.max(0, w.limit - System.nanoTime()) : Long.MAX_VALUE;
   }
 
   /** Runs every handler, or as many as the deadline allows, and closes the stack. */
@@ -119,7 +119,7 @@ public final class ExitRun {
         w = startWorker();
       } else if (hook.isStuckInExit(at)) {
         synchronized (monitor) {
-          if (w.finished || w.current != current) {
+          if (w.finished || current == null || w.current != current) {
             continue;
           }
           w.abandoned = true;
@@ -319,15 +319,16 @@ public final class ExitRun {
     @SuppressWarnings("unchecked")
     void to(ExitListener l) {
       switch (kind) {
-        case RUN_STARTED -> l.runStarted(name, (Integer) detail);
+        case RUN_STARTED -> l.runStarted(name, (Integer) castToNonNull(detail));
         case STARTED -> l.handlerStarted(name);
         case FINISHED -> l.handlerFinished(name, Duration.ofNanos(nanos));
-        case FAILED -> l.handlerFailed(name, (Throwable) detail);
+        case FAILED -> l.handlerFailed(name, (Throwable) castToNonNull(detail));
         case TIMED_OUT ->
-            l.handlerTimedOut(name, Duration.ofNanos(nanos), (StackTraceElement[]) detail);
-        case CALLED_EXIT -> l.handlerCalledExit(name, (StackTraceElement[]) detail);
-        case SKIPPED -> l.handlersSkipped(name, (List<String>) detail);
-        case RUN_FINISHED -> l.runFinished(name, (ExitSummary) detail);
+            l.handlerTimedOut(
+                name, Duration.ofNanos(nanos), (StackTraceElement[]) castToNonNull(detail));
+        case CALLED_EXIT -> l.handlerCalledExit(name, (StackTraceElement[]) castToNonNull(detail));
+        case SKIPPED -> l.handlersSkipped(name, (List<String>) castToNonNull(detail));
+        case RUN_FINISHED -> l.runFinished(name, (ExitSummary) castToNonNull(detail));
         default -> throw new AssertionError(kind);
       }
     }

@@ -1,5 +1,7 @@
 package dev.exitscope.internal;
 
+import static dev.exitscope.internal.Nulls.castToNonNull;
+
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.IdentityHashMap;
@@ -50,7 +52,7 @@ public final class HandlerStack {
     if (closed) {
       return false;
     }
-    Node newest = head.next;
+    Node newest = castToNonNull(head.next);
     node.prev = head;
     node.next = newest;
     newest.prev = node;
@@ -74,7 +76,7 @@ public final class HandlerStack {
 
   /** Removes and returns the newest registration, or {@code null} if there is none. */
   public synchronized @Nullable Node pop() {
-    Node newest = head.next;
+    Node newest = castToNonNull(head.next);
     if (newest == head) {
       return null;
     }
@@ -103,8 +105,8 @@ public final class HandlerStack {
   /** Removes every registration, newest first, and returns them. */
   public synchronized List<Node> drain() {
     List<Node> all = new ArrayList<>(size);
-    for (Node n = head.next; n != head; ) {
-      Node next = n.next;
+    for (Node n = castToNonNull(head.next); n != head; ) {
+      Node next = castToNonNull(n.next);
       n.prev = null;
       n.next = null;
       n.chainPrev = null;
@@ -189,8 +191,8 @@ public final class HandlerStack {
   }
 
   private void unlink(Node node) {
-    Node prev = node.prev;
-    Node next = node.next;
+    Node prev = castToNonNull(node.prev);
+    Node next = castToNonNull(node.next);
     prev.next = next;
     next.prev = prev;
     node.prev = null;
@@ -214,7 +216,7 @@ public final class HandlerStack {
 
   private void resize(int capacity) {
     @Nullable Node[] bigger = new Node[capacity];
-    for (Node n = head.next; n != head; n = n.next) {
+    for (Node n = castToNonNull(head.next); n != head; n = castToNonNull(n.next)) {
       link(bigger, n);
     }
     table = bigger;

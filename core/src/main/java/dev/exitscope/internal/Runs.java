@@ -3,7 +3,6 @@ package dev.exitscope.internal;
 import dev.exitscope.ExitHandlerException;
 import java.util.ArrayList;
 import java.util.List;
-import org.jspecify.annotations.Nullable;
 
 /**
  * Explicit runs ({@code ExitScope.run()}, {@code close()}): every handler on the calling thread,
@@ -59,9 +58,9 @@ public final class Runs {
         : new ExitHandlerException(n.name(), t);
   }
 
-  private static RuntimeException sneaky(@Nullable Throwable t) {
-    if (t instanceof Error) {
-      throw (Error) t;
+  private static RuntimeException sneaky(Throwable t) {
+    if (t instanceof Error e) {
+      throw e;
     }
     return (RuntimeException) t;
   }
