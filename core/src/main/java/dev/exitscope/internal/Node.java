@@ -46,11 +46,6 @@ public abstract class Node implements Registration {
     return 0;
   }
 
-  /** The registered handler, the key {@code unregister} compares against. */
-  public Object handler() {
-    return handler;
-  }
-
   @Override
   public boolean unregister() {
     return stack != null && stack.remove(this);
