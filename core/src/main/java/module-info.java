@@ -6,4 +6,7 @@ module dev.exitscope {
   requires static org.jspecify;
 
   exports dev.exitscope;
+  // The coroutines module reports its suspend handlers' own timeouts as timeouts.
+  exports dev.exitscope.internal to
+      dev.exitscope.coroutines;
 }

@@ -233,6 +233,8 @@ public final class ExitRun {
           took = System.nanoTime() - started;
           if (failure == null) {
             succeeded++;
+          } else if (failure instanceof HandlerTimeoutException) {
+            timedOut++;
           } else {
             failed++;
           }
@@ -246,8 +248,7 @@ public final class ExitRun {
       }
       Node ran = done;
       if (ran != null && (failure != null || progress)) {
-        report(
-            new Event(failure != null ? Event.FAILED : Event.FINISHED, ran.name(), failure, took));
+        report(event(ran, failure, took));
         if (next != null) {
           synchronized (monitor) {
             start(next); // the report's time is not the handler's
@@ -273,6 +274,13 @@ public final class ExitRun {
       }
       done = next;
       return true;
+    }
+
+    private Event event(Node ran, @Nullable Throwable failure, long took) {
+      if (failure instanceof HandlerTimeoutException t) {
+        return new Event(Event.TIMED_OUT, ran.name(), t.getStackTrace(), t.afterNanos());
+      }
+      return new Event(failure != null ? Event.FAILED : Event.FINISHED, ran.name(), failure, took);
     }
 
     /** Makes {@code n} the running handler, with its limit; called holding the monitor. */

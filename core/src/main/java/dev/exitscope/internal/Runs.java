@@ -53,6 +53,9 @@ public final class Runs {
   }
 
   private static Throwable unchecked(Node n, Throwable t) {
+    if (t instanceof HandlerTimeoutException && t.getCause() != null) {
+      t = t.getCause();
+    }
     return t instanceof RuntimeException || t instanceof Error
         ? t
         : new ExitHandlerException(n.name(), t);
