@@ -10,10 +10,27 @@ import java.util.List;
  * with {@link ExitScope#setListener(ExitListener)}; the default, {@link #stderr()}, writes problems
  * to {@code System.err}, since logging frameworks are often shut down by the time handlers run.
  *
- * <p>Called by the exit's own threads (the hook thread and the handlers' worker threads), one call
- * at a time, never concurrently. Every method has an empty default. An exception thrown by a
- * listener is printed to {@code System.err} and otherwise ignored: it never stops the run. Explicit
- * {@link ExitScope#run()} and {@link ExitScope#close()} calls do not report here; they throw.
+ * <p>Called on the exit's reporter thread ({@code exitscope-reporter-N}), one call at a time, never
+ * concurrently, in the order things happened; never on the hook thread, and never while the worker
+ * running the handlers waits for it for long, so a slow or stuck listener cannot hold the exit.
+ * Every method has an empty default. Explicit {@link ExitScope#run()} and {@link ExitScope#close()}
+ * calls do not report here; they throw.
+ *
+ * <p>Problems (a handler failed, timed out, called {@code System.exit}, or never ran) reach {@code
+ * System.err} whatever the listener does:
+ *
+ * <ul>
+ *   <li>An exception a listener throws is ignored; if it was hearing of a problem, that problem is
+ *       written to {@code System.err}, with a line naming the listener's exception.
+ *   <li>A call that does not return within its share of time (half a second) is given up on: the
+ *       listener is not called again during that run, and the problems it would have heard go to
+ *       {@code System.err}.
+ *   <li>When {@code System.err} itself is stuck or broken, reports are written to the process's
+ *       stderr file descriptor directly. A report that cannot be written anywhere in its share of
+ *       time is dropped and counted in {@link ExitSummary#unreported()}.
+ * </ul>
+ *
+ * <p>The last reports of a run may take up to half a second past the deadline, never more.
  */
 public interface ExitListener {
   /** The run of {@code scope} begins with {@code handlers} registered. */
@@ -62,10 +79,25 @@ public interface ExitListener {
 
   /**
    * A listener that writes to {@code logger}: problems at {@code ERROR} ({@code WARNING} for
-   * skipped handlers), progress at {@code DEBUG}. Make sure the logging backend is still running at
-   * exit (see the README, "Keeping logging alive").
+   * skipped handlers), progress at {@code DEBUG}; problems are written to {@code System.err} as
+   * well, since a logging backend is often already stopped, or stopping in its own shutdown hook,
+   * when exit handlers run (the JDK's own logging resets in one). To keep logging alive to the last
+   * handler, see the guide, "Keeping logging alive"; then {@link #systemLogger(System.Logger,
+   * boolean) systemLogger(logger, false)} drops the copy.
+   *
+   * @throws NullPointerException if {@code logger} is null
    */
   static ExitListener systemLogger(System.Logger logger) {
-    return new LoggerReporter(logger);
+    return new LoggerReporter(logger, true);
+  }
+
+  /**
+   * A listener that writes to {@code logger} as {@link #systemLogger(System.Logger)} does, with
+   * problems copied to {@code System.err} only if {@code problemsToStderr}.
+   *
+   * @throws NullPointerException if {@code logger} is null
+   */
+  static ExitListener systemLogger(System.Logger logger, boolean problemsToStderr) {
+    return new LoggerReporter(logger, problemsToStderr);
   }
 }

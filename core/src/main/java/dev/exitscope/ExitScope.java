@@ -8,7 +8,6 @@ import dev.exitscope.internal.JvmShutdownHook;
 import dev.exitscope.internal.Node;
 import dev.exitscope.internal.Runs;
 import java.time.Duration;
-import java.time.temporal.ChronoUnit;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.jspecify.annotations.Nullable;
@@ -43,6 +42,16 @@ import org.jspecify.annotations.Nullable;
  * when the deadline is reached the handlers not run are named and the JVM exits. Failures go to the
  * {@linkplain #setListener listener} (by default {@code System.err}); nothing is thrown. After the
  * run the scope is closed.
+ *
+ * <h2>Nested scopes</h2>
+ *
+ * A scope registered in another ({@code global().register(plugin)}) runs, in an explicit {@link
+ * #run()}, as one handler: {@code plugin.run()} on the caller's thread. At exit its handlers are
+ * steps of the outer run: each keeps its own timeout, a hang or a {@code System.exit} call abandons
+ * that handler only and the rest run, and reports name them with the scope's path ({@code
+ * plugin/flush}). A nested scope's run at exit is bounded by the outer run's deadline, by its own
+ * {@linkplain #setDeadline deadline} and by the timeout it was {@linkplain #push(String, Duration,
+ * ExitHandler) pushed} with; it is closed once run, so a later registration in it runs at once.
  *
  * <h2>Registering and unregistering during a run</h2>
  *
@@ -105,7 +114,7 @@ public final class ExitScope implements ExitHandler, AutoCloseable {
    * @throws NullPointerException if {@code handler} is null, in which case nothing is registered
    */
   public ExitHandler register(ExitHandler handler) {
-    add(Node.of(Objects.requireNonNull(handler, "handler"), stack));
+    add(node(Objects.requireNonNull(handler, "handler"), null, 0));
     return handler;
   }
 
@@ -142,7 +151,7 @@ public final class ExitScope implements ExitHandler, AutoCloseable {
    * @throws NullPointerException if {@code handler} is null
    */
   public Registration push(ExitHandler handler) {
-    return add(Node.of(Objects.requireNonNull(handler, "handler"), stack));
+    return add(node(Objects.requireNonNull(handler, "handler"), null, 0));
   }
 
   /**
@@ -153,7 +162,7 @@ public final class ExitScope implements ExitHandler, AutoCloseable {
    */
   public Registration push(String name, ExitHandler handler) {
     Objects.requireNonNull(name, "name");
-    return add(Node.described(Objects.requireNonNull(handler, "handler"), name, 0, stack));
+    return add(node(Objects.requireNonNull(handler, "handler"), name, 0));
   }
 
   /**
@@ -169,19 +178,52 @@ public final class ExitScope implements ExitHandler, AutoCloseable {
     Objects.requireNonNull(handler, "handler");
     Objects.requireNonNull(timeout, "timeout");
     long nanos = Durations.toNanos(Durations.requirePositive(timeout, "timeout"));
-    return add(Node.described(handler, name, nanos, stack));
+    return add(node(handler, name, nanos));
+  }
+
+  /**
+   * Registers {@code resource.close()} to run when this scope runs, and returns {@code resource}:
+   * Python's {@code contextlib.closing}, Guava's {@code Closer.register}. {@code
+   * unregister(resource)} removes it. Otherwise as {@link #register(ExitHandler)}: if the scope is
+   * already closed, the resource is closed at once and its failure thrown from here.
+   *
+   * <pre>{@code
+   * try (ExitScope request = ExitScope.create("request")) {
+   *   Writer out = request.closing(Files.newBufferedWriter(path));
+   *   ...
+   * } // out is closed here, after anything registered later
+   * }</pre>
+   *
+   * @return {@code resource} itself
+   * @throws NullPointerException if {@code resource} is null, in which case nothing is registered
+   */
+  public <C extends AutoCloseable> C closing(C resource) {
+    Objects.requireNonNull(resource, "resource");
+    add(
+        resource instanceof ExitScope inner
+            ? Node.nested(inner, inner.stack, null, 0, true, stack)
+            : Node.closing(resource, stack));
+    return resource;
   }
 
   /**
    * Removes every registration whose handler equals {@code handler}, whatever its arguments:
-   * Python's {@code atexit.unregister(func)}. Costs O(1 + matches), not a scan; handlers that are
-   * equal must have equal hash codes. {@code equals} is called as {@code
-   * registered.equals(handler)} (CPython's order), outside any lock. A handler that is running or
-   * has run is not affected.
+   * Python's {@code atexit.unregister(func)}. Equal means either side says so: {@code
+   * registered.equals(handler)} (CPython's order, asked first) or {@code
+   * handler.equals(registered)} (Java's {@code Collection.remove} convention), as Python's {@code
+   * ==} falls back to the other operand. Costs O(1 + matches), not a scan, so objects that are
+   * equal either way must have equal hash codes. Every {@code equals} and {@code hashCode} runs
+   * outside any lock; one that calls back into this scope (to register, unregister or clear) cannot
+   * corrupt it. A handler that is running or has run is not affected.
+   *
+   * <p>From Java, keep what {@code register} returned: {@code unregister(conn::close)} removes
+   * nothing, since each evaluation of a method reference is a new object without equality (and
+   * {@code unregister(conn::close)} does not even compile: {@code Object} is not a functional
+   * interface). {@link #push(ExitHandler)} returns a {@link Registration} that removes exactly one.
    *
    * @return how many registrations were removed; 0, silently, if none
    * @throws NullPointerException if {@code handler} is null
-   * @throws RuntimeException whatever {@code equals} or {@code hashCode} throws, in which case
+   * @throws RuntimeException whatever an {@code equals} or {@code hashCode} throws, in which case
    *     nothing is removed
    */
   public int unregister(Object handler) {
@@ -262,7 +304,14 @@ public final class ExitScope implements ExitHandler, AutoCloseable {
    */
   public Duration getDeadline() {
     Duration set = deadline;
-    return set != null ? set : hook != null ? deadlineFromProperty() : DEFAULT_DEADLINE;
+    if (set != null || hook == null) {
+      return set != null ? set : DEFAULT_DEADLINE;
+    }
+    PropertyDeadline property = PropertyDeadline.read();
+    if (property.problem != null) {
+      System.err.println(property.problem);
+    }
+    return property.value;
   }
 
   /**
@@ -281,18 +330,55 @@ public final class ExitScope implements ExitHandler, AutoCloseable {
   }
 
   /**
-   * Within a handler running at exit, how long it has before it is timed out: the nearer of its own
-   * timeout and the deadline. Elsewhere, including in an explicit {@link #run()}, {@link
-   * ChronoUnit#FOREVER}'s duration. A handler that waits for something can bound its wait by this.
+   * Within a handler running at exit, how long it has before it is timed out: the nearest of its
+   * own timeout, its scope's deadline and, for a nested scope, the outer ones. Elsewhere, including
+   * in an explicit {@link #run()}, {@code Duration.ofNanos(Long.MAX_VALUE)} (about 292 years), so
+   * that every conversion ({@code toMillis()}, {@code toNanos()}) is safe and the result can always
+   * be passed to a bounded wait: {@code pool.awaitTermination(timeLeft().toMillis(),
+   * MILLISECONDS)}.
+   *
+   * <p>A handler waiting this long is timed out the moment its wait ends; keep a reserve for what
+   * follows the wait with {@link #timeLeft(Duration)}.
    */
   public static Duration timeLeft() {
-    long nanos = ExitRun.nanosLeft();
-    return nanos == Long.MAX_VALUE ? ChronoUnit.FOREVER.getDuration() : Duration.ofNanos(nanos);
+    return Duration.ofNanos(ExitRun.nanosLeft());
+  }
+
+  /**
+   * {@link #timeLeft()} less {@code reserve}, and never negative: how long a handler may wait and
+   * still have {@code reserve} for its fallback.
+   *
+   * <pre>{@code
+   * if (!pool.awaitTermination(ExitScope.timeLeft(Duration.ofMillis(200)).toMillis(), MILLISECONDS)) {
+   *   pool.shutdownNow(); // the 200 ms kept for this
+   * }
+   * }</pre>
+   *
+   * @throws NullPointerException if {@code reserve} is null
+   * @throws IllegalArgumentException if {@code reserve} is negative
+   */
+  public static Duration timeLeft(Duration reserve) {
+    Objects.requireNonNull(reserve, "reserve");
+    if (reserve.isNegative()) {
+      throw new IllegalArgumentException("reserve must not be negative, was " + reserve);
+    }
+    long left = ExitRun.nanosLeft() - Durations.toNanos(reserve);
+    return left <= 0 ? Duration.ZERO : Duration.ofNanos(left);
   }
 
   @Override
   public String toString() {
     return "ExitScope[" + name + "]";
+  }
+
+  /** A registration of {@code handler}: a step of its own, or a nested scope's steps at exit. */
+  private Node node(ExitHandler handler, @Nullable String name, long timeoutNanos) {
+    if (handler instanceof ExitScope inner) {
+      return Node.nested(inner, inner.stack, name, timeoutNanos, false, stack);
+    }
+    return name == null
+        ? Node.of(handler, stack)
+        : Node.described(handler, name, timeoutNanos, stack);
   }
 
   private Node add(Node node) {
@@ -344,42 +430,57 @@ public final class ExitScope implements ExitHandler, AutoCloseable {
   void runAtExit() {
     runs.incrementAndGet();
     try {
-      new ExitRun(name, stack, getDeadline(), listener, Objects.requireNonNull(hook)).run();
+      Duration set = deadline;
+      PropertyDeadline property = set == null && hook != null ? PropertyDeadline.read() : null;
+      Duration d = set != null ? set : property != null ? property.value : DEFAULT_DEADLINE;
+      String note = property != null ? property.problem : null;
+      new ExitRun(name, stack, d, listener, Objects.requireNonNull(hook), note).run();
     } finally {
       runs.decrementAndGet();
-    }
-  }
-
-  private static Duration deadlineFromProperty() {
-    String text = System.getProperty(DEADLINE_PROPERTY);
-    if (text == null) {
-      return DEFAULT_DEADLINE;
-    }
-    try {
-      return Durations.parse(text);
-    } catch (IllegalArgumentException e) {
-      Global.warnOnce(
-          "exitscope: ignoring -D"
-              + DEADLINE_PROPERTY
-              + "="
-              + text
-              + " ("
-              + e.getMessage()
-              + "); using the default "
-              + DEFAULT_DEADLINE);
-      return DEFAULT_DEADLINE;
     }
   }
 
   /** Holder: the global scope exists once asked for, and installs nothing until a registration. */
   private static final class Global {
     static final ExitScope SCOPE = new ExitScope("global", new JvmShutdownHook());
-    private static volatile boolean warned;
+  }
 
-    static void warnOnce(String message) {
-      if (!warned) {
-        warned = true;
-        System.err.println(message);
+  /** The deadline {@value #DEADLINE_PROPERTY} gives; a value that cannot be read, reported once. */
+  private static final class PropertyDeadline {
+    private static boolean reported; // guarded by PropertyDeadline.class
+
+    final Duration value;
+
+    /** Why the property was ignored, the first time only; else null. */
+    final @Nullable String problem;
+
+    private PropertyDeadline(Duration value, @Nullable String problem) {
+      this.value = value;
+      this.problem = problem;
+    }
+
+    static PropertyDeadline read() {
+      String text = null;
+      try {
+        text = System.getProperty(DEADLINE_PROPERTY);
+        return new PropertyDeadline(text == null ? DEFAULT_DEADLINE : Durations.parse(text), null);
+      } catch (RuntimeException e) { // malformed, too long, or not readable at all
+        String problem = null;
+        synchronized (PropertyDeadline.class) {
+          if (!reported) {
+            reported = true;
+            problem =
+                "exitscope: ignoring -D"
+                    + DEADLINE_PROPERTY
+                    + "="
+                    + text
+                    + " ("
+                    + e.getMessage()
+                    + "); using the default "
+                    + DEFAULT_DEADLINE;
+          }
+        }
+        return new PropertyDeadline(DEFAULT_DEADLINE, problem);
       }
     }
   }

@@ -1,14 +1,12 @@
 package dev.exitscope.internal;
 
-import static dev.exitscope.internal.Nulls.castToNonNull;
-
 import dev.exitscope.ExitListener;
+import dev.exitscope.ExitScope;
 import dev.exitscope.ExitSummary;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.ReentrantLock;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -18,45 +16,65 @@ import org.jspecify.annotations.Nullable;
  * handler then runs on a new worker. When the deadline is reached the handlers not run are reported
  * and the stack is closed, so {@link #run()} returns on time.
  *
- * <p>A handler given up on is interrupted once and abandoned: its daemon thread may go on until the
- * JVM halts, and nothing it does afterwards is reported.
+ * <p>A scope registered in the scope being run ({@code global().register(plugin)}) is run as steps
+ * of this run: its handlers keep their own timeouts, and it is bounded by its own deadline and by
+ * the timeout it was pushed with, as well as by this run's deadline.
+ *
+ * <p>The watchdog runs no user code and nothing that can block without a bound: reports go through
+ * a {@link Reporter}, which it watches as it watches the workers. A handler given up on is
+ * interrupted once and abandoned: its daemon thread may go on until the JVM halts, and nothing it
+ * does afterwards is reported.
  */
 public final class ExitRun {
   /** How often the watchdog looks at a running handler for a {@code System.exit} call. */
   private static final long POLL_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
 
+  /** How long the last reports may take past the deadline. */
+  private static final long REPORT_GRACE_NANOS = TimeUnit.MILLISECONDS.toNanos(500);
+
   private final String scope;
   private final HandlerStack stack;
-  private final ExitListener listener;
   private final ExitHook hook;
   private final long deadlineNanos;
-
-  /** Whether the listener wants started/finished events (the default one does not). */
-  private final boolean progress;
+  private final @Nullable String note;
 
   /**
    * Guards the run's state. It is the stack's own lock, so that accounting for one handler and
-   * popping the next take one lock, not two: that is most of the cost of a handler at exit. Only
-   * this run waits on it.
+   * popping the next take one lock, not two: that is most of the cost of a handler at exit.
    */
   private final Object monitor;
 
-  private final ReentrantLock reporting = new ReentrantLock();
+  private final Reporter reporter;
+  private final boolean progress;
   private long end;
   private int succeeded;
   private int failed;
   private int timedOut;
+  private int skipped;
   private int workers;
 
+  /** The innermost scope being run. */
+  private Frame frame;
+
+  /**
+   * @param note a problem to report first (a malformed deadline property), or null
+   */
   public ExitRun(
-      String scope, HandlerStack stack, Duration deadline, ExitListener listener, ExitHook hook) {
+      String scope,
+      HandlerStack stack,
+      Duration deadline,
+      ExitListener listener,
+      ExitHook hook,
+      @Nullable String note) {
     this.scope = scope;
     this.stack = stack;
     this.monitor = stack;
-    this.listener = listener;
     this.hook = hook;
     this.deadlineNanos = Durations.toNanos(deadline);
-    this.progress = !(listener instanceof StderrReporter);
+    this.note = note;
+    this.reporter = new Reporter(monitor, listener);
+    this.progress = reporter.wantsProgress();
+    this.frame = new Frame(stack, scope, "", Long.MAX_VALUE, null);
   }
 
   /**
@@ -71,83 +89,107 @@ public final class ExitRun {
   /** Runs every handler, or as many as the deadline allows, and closes the stack. */
   public void run() {
     long start = System.nanoTime();
-    end = start + Math.min(deadlineNanos, Long.MAX_VALUE / 2);
-    int handlers = stack.size();
-    report(new Event(Event.RUN_STARTED, scope, handlers, 0));
-    List<Node> skipped = List.of();
-    Worker w = startWorker();
+    boolean interrupted = false;
+    Worker w;
+    synchronized (monitor) {
+      end = start + Math.min(deadlineNanos, Long.MAX_VALUE / 2);
+      frame = new Frame(stack, scope, "", end, null);
+      if (note != null) {
+        reporter.post(Event.note(note), false);
+      }
+      if (progress) {
+        reporter.post(new Event(Event.RUN_STARTED, scope, null, stack.size(), 0), false);
+      }
+      w = startWorker();
+    }
     long lastLook = start;
-    watch:
     while (true) {
       Node current;
+      String path;
       long ran;
-      boolean timeout;
+      boolean timeout = false;
+      Thread stuckReporter = null;
       synchronized (monitor) {
         while (true) {
           if (w.finished) {
-            break watch;
+            break;
           }
           long now = System.nanoTime();
+          stuckReporter = reporter.giveUpIfStuck(now);
+          if (stuckReporter != null) {
+            break;
+          }
           current = w.current;
-          ran = now - w.started;
-          timeout = now - w.limit() >= 0;
-          if (timeout) {
+          long limit = current == null ? end : w.limit;
+          if (now - limit >= 0) {
+            timeout = true;
             w.abandoned = true;
             if (current != null) {
               timedOut++;
             }
             break;
           }
-          if (current != null && ran >= POLL_NANOS && now - lastLook >= POLL_NANOS) {
+          if (current != null && now - w.started >= POLL_NANOS && now - lastLook >= POLL_NANOS) {
             lastLook = now;
             break; // a long-running handler: look at its stack for an exit call
           }
-          waitNanos(Math.min(w.limit() - now, POLL_NANOS));
+          long wake = Math.min(Math.min(limit, reporter.nextCheck()), now + POLL_NANOS);
+          interrupted |= Monitors.await(monitor, wake - now);
         }
+        if (w.finished) {
+          break;
+        }
+        current = w.current;
+        path = w.path;
+        ran = System.nanoTime() - w.started;
+      }
+      if (stuckReporter != null) {
+        stuckReporter.interrupt();
+        continue;
       }
       StackTraceElement[] at = w.getStackTrace();
       if (timeout) {
         w.interrupt();
         if (current != null) {
-          String name = current.name();
-          report(new Event(Event.TIMED_OUT, name, at, ran));
+          reporter.post(new Event(Event.TIMED_OUT, path, current, at, ran), false);
         }
-        if (System.nanoTime() - end >= 0) {
-          skipped = stack.closeAndDrain();
-          break;
-        }
-        w = startWorker();
-      } else if (hook.isStuckInExit(at)) {
         synchronized (monitor) {
-          if (w.finished || current == null || w.current != current) {
+          if (System.nanoTime() - end >= 0) {
+            skipAll();
+            break;
+          }
+          w = startWorker();
+        }
+      } else if (current != null && hook.isStuckInExit(at)) {
+        synchronized (monitor) {
+          if (w.finished || w.current != current) {
             continue;
           }
           w.abandoned = true;
           failed++;
+          w = startWorker();
         }
-        String name = current.name();
-        report(new Event(Event.CALLED_EXIT, name, at, 0));
-        w = startWorker();
+        reporter.post(new Event(Event.CALLED_EXIT, path, current, at, 0), false);
       }
     }
-    if (!skipped.isEmpty()) {
-      List<String> names = new ArrayList<>(skipped.size());
-      for (Node n : skipped) {
-        names.add(n.name());
+    if (progress) {
+      ExitSummary summary;
+      synchronized (monitor) {
+        summary =
+            new ExitSummary(
+                succeeded,
+                failed,
+                timedOut,
+                skipped,
+                reporter.dropped(),
+                Duration.ofNanos(System.nanoTime() - start));
       }
-      report(new Event(Event.SKIPPED, scope, names, 0));
+      reporter.post(new Event(Event.RUN_FINISHED, scope, null, summary, 0), false);
     }
-    ExitSummary summary;
-    synchronized (monitor) {
-      summary =
-          new ExitSummary(
-              succeeded,
-              failed,
-              timedOut,
-              skipped.size(),
-              Duration.ofNanos(System.nanoTime() - start));
+    interrupted |= reporter.finish(end + REPORT_GRACE_NANOS);
+    if (interrupted) {
+      Thread.currentThread().interrupt(); // kept for the caller, once the run no longer waits
     }
-    report(new Event(Event.RUN_FINISHED, scope, summary, 0));
   }
 
   private Worker startWorker() {
@@ -156,62 +198,134 @@ public final class ExitRun {
     return w;
   }
 
-  private void waitNanos(long nanos) {
-    try {
-      TimeUnit.NANOSECONDS.timedWait(monitor, Math.max(nanos, 1));
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt(); // keep watching: the exit must finish
+  /** The deadline is spent: closes every scope being run and reports what they still held. */
+  private void skipAll() {
+    List<Event.Skipped> left = new ArrayList<>();
+    for (Frame f = frame; f != null; f = f.outer) {
+      for (Node n : f.stack.closeAndDrain()) {
+        left.add(new Event.Skipped(f.path, n));
+      }
+    }
+    frame = outermost();
+    report(scope, left);
+  }
+
+  private Frame outermost() {
+    Frame f = frame;
+    while (f.outer != null) {
+      f = f.outer;
+    }
+    return f;
+  }
+
+  private void report(String scopeName, List<Event.Skipped> left) {
+    if (!left.isEmpty()) {
+      skipped += left.size();
+      reporter.post(new Event(Event.SKIPPED, scopeName, null, left, 0), false);
     }
   }
 
   /**
-   * Calls the listener, one call at a time. A listener that blocks cannot hold the exit past the
-   * deadline: a report that cannot start by then (and at least 100 ms) is dropped.
+   * The next handler to run, entering nested scopes and leaving those that are done or out of time;
+   * null when the run is over. Called holding the monitor.
    */
-  private void report(Event event) {
-    long wait = Math.max(end - System.nanoTime(), POLL_NANOS);
-    boolean locked;
-    try {
-      locked = reporting.tryLock(wait, TimeUnit.NANOSECONDS);
-    } catch (InterruptedException e) {
-      return; // an abandoned worker: it no longer reports
-    }
-    if (!locked) {
-      return;
-    }
-    try {
-      event.to(listener);
-    } catch (Throwable t) {
-      System.err.println("exitscope: exit listener " + listener + " threw " + t);
-    } finally {
-      reporting.unlock();
+  private @Nullable Node popNext(Worker w) {
+    while (true) {
+      Frame f = frame;
+      Frame outer = f.outer;
+      if (outer == null) {
+        Node n = f.stack.popOrClose();
+        if (n == null || enter(n)) {
+          w.path = "";
+          return n;
+        }
+        continue;
+      }
+      if (System.nanoTime() - f.end >= 0) { // a nested scope's own time is up
+        List<Event.Skipped> left = new ArrayList<>();
+        for (Node n : f.stack.closeAndDrain()) {
+          left.add(new Event.Skipped(f.path, n));
+        }
+        report(f.name, left);
+        frame = outer;
+        continue;
+      }
+      Node n = f.stack.popOrClose();
+      if (n == null) {
+        frame = outer;
+      } else if (enter(n)) {
+        w.path = f.path;
+        return n;
+      }
     }
   }
 
-  /** Runs handlers until the stack is empty or the watchdog abandons it. */
+  /**
+   * Makes a scope registered as {@code n} the innermost scope being run; returns false then, true
+   * if {@code n} is a plain handler to run.
+   */
+  private boolean enter(Node n) {
+    HandlerStack inner = n.nested();
+    if (inner == null) {
+      return true;
+    }
+    for (Frame f = frame; f != null; f = f.outer) {
+      if (f.stack == inner) {
+        return false; // a scope registered in itself, or in a scope it holds: it is being run
+      }
+    }
+    long now = System.nanoTime();
+    long limit =
+        Math.min(frame.end - now, Durations.toNanos(((ExitScope) n.handler).getDeadline()));
+    long timeout = n.timeoutNanos();
+    if (timeout > 0) {
+      limit = Math.min(limit, timeout);
+    }
+    String name = n.name(true);
+    frame = new Frame(inner, frame.path + name, frame.path + name + "/", now + limit, frame);
+    return false;
+  }
+
+  /** A scope being run: the outermost, or one nested in it. Immutable. */
+  private static final class Frame {
+    final HandlerStack stack;
+
+    /** The scope's name in reports: {@code plugin}, or {@code plugin/inner} when nested twice. */
+    final String name;
+
+    /** What the names of its handlers start with: {@code ""} or {@code "plugin/"}. */
+    final String path;
+
+    final long end;
+    final @Nullable Frame outer;
+
+    Frame(HandlerStack stack, String name, String path, long end, @Nullable Frame outer) {
+      this.stack = stack;
+      this.name = name;
+      this.path = path;
+      this.end = end;
+      this.outer = outer;
+    }
+  }
+
+  /** Runs handlers until there are none left or the watchdog abandons it. */
   final class Worker extends Thread {
-    // Guarded by monitor; read without it only by the worker itself or for a hint.
-    volatile @Nullable Node current;
-    volatile long started;
+    // Guarded by the monitor; read without it only by the worker itself.
+    @Nullable Node current;
+    String path = "";
+    long started;
     volatile long limit;
     boolean finished;
     boolean abandoned;
+
+    // Only the worker itself uses this one.
+    private @Nullable Throwable failure;
 
     Worker(int number) {
       super(null, null, "exitscope-worker-" + number, 0, false);
       setDaemon(true);
       setContextClassLoader(null);
-      limit = end;
     }
-
-    /** When the watchdog gives up: the current handler's limit, or the deadline between two. */
-    long limit() {
-      return current == null ? end : limit;
-    }
-
-    // Only the worker itself uses these two.
-    private @Nullable Node done; // the handler that just ran
-    private @Nullable Throwable failure;
 
     @Override
     public void run() {
@@ -224,47 +338,30 @@ public final class ExitRun {
     /** Accounts for the handler that just ran and runs the next; false when there is none. */
     private boolean step() {
       Node next;
-      long took = 0;
+      Event report;
       synchronized (monitor) {
         if (abandoned) {
           return false; // the watchdog has reported the handler that was running
         }
-        if (done != null) {
-          took = System.nanoTime() - started;
-          if (failure == null) {
-            succeeded++;
-          } else if (failure instanceof HandlerTimeoutException) {
-            timedOut++;
-          } else {
-            failed++;
-          }
-        }
-        next = stack.popOrClose();
-        if (next == null) {
-          current = null;
-        } else {
-          start(next);
-        }
+        Node ran = current;
+        report = ran == null ? null : account(ran);
+        next = report == null ? startNext() : null;
       }
-      Node ran = done;
-      if (ran != null && (failure != null || progress)) {
-        report(event(ran, failure, took));
-        if (next != null) {
-          synchronized (monitor) {
-            start(next); // the report's time is not the handler's
-          }
+      if (report != null) {
+        reporter.post(report, true);
+        if (report.kind == Event.FAILED) {
+          reporter.awaitDone(report, Reporter.SHARE_NANOS); // stderr keeps Python's order
+        }
+        synchronized (monitor) {
+          next = abandoned ? null : startNext();
         }
       }
       if (next == null) {
-        synchronized (monitor) {
-          finished = true; // only now: the watchdog then reports the summary, after the last report
-          monitor.notifyAll();
-        }
         return false;
       }
       Thread.interrupted(); // a handler starts uninterrupted, whatever the last one did
       if (progress) {
-        report(new Event(Event.STARTED, next.name(), null, 0));
+        reporter.post(new Event(Event.STARTED, path, next, null, 0), true);
       }
       failure = null;
       try {
@@ -272,73 +369,47 @@ public final class ExitRun {
       } catch (Throwable t) {
         failure = t;
       }
-      done = next;
       return true;
     }
 
-    private Event event(Node ran, @Nullable Throwable failure, long took) {
-      if (failure instanceof HandlerTimeoutException t) {
-        return new Event(Event.TIMED_OUT, ran.name(), t.getStackTrace(), t.afterNanos());
+    /** Counts the handler that ran; returns its report, if any. Called holding the monitor. */
+    private @Nullable Event account(Node ran) {
+      Throwable f = failure;
+      current = null;
+      if (f == null) {
+        succeeded++;
+        return progress
+            ? new Event(Event.FINISHED, path, ran, null, System.nanoTime() - started)
+            : null;
       }
-      return new Event(failure != null ? Event.FAILED : Event.FINISHED, ran.name(), failure, took);
+      if (f instanceof HandlerTimeoutException t) {
+        timedOut++;
+        return new Event(Event.TIMED_OUT, path, ran, t.getStackTrace(), t.afterNanos());
+      }
+      failed++;
+      return new Event(Event.FAILED, path, ran, f, 0);
     }
 
-    /** Makes {@code n} the running handler, with its limit; called holding the monitor. */
-    private void start(Node n) {
+    /**
+     * Pops the next handler and makes it the running one, with its limit; when there is none, the
+     * worker is finished. Called holding the monitor.
+     */
+    private @Nullable Node startNext() {
+      Node n = popNext(this);
+      if (n == null) {
+        finished = true;
+        monitor.notifyAll();
+        return null;
+      }
       started = System.nanoTime();
       long timeout = n.timeoutNanos();
-      limit = timeout > 0 && timeout < end - started ? started + timeout : end;
+      long frameEnd = frame.end;
+      limit = timeout > 0 && timeout < frameEnd - started ? started + timeout : frameEnd;
       current = n;
-      if (timeout > 0) {
+      if (limit != end) {
         monitor.notifyAll(); // the watchdog may need to wake earlier than it planned
       }
-    }
-  }
-
-  /**
-   * One call to the listener. A plain class rather than lambdas: the run at exit must not pay for
-   * spinning lambda classes, nor for loading a class per kind of event.
-   */
-  private static final class Event {
-    static final int RUN_STARTED = 0;
-    static final int STARTED = 1;
-    static final int FINISHED = 2;
-    static final int FAILED = 3;
-    static final int TIMED_OUT = 4;
-    static final int CALLED_EXIT = 5;
-    static final int SKIPPED = 6;
-    static final int RUN_FINISHED = 7;
-
-    private final int kind;
-
-    /** The scope's name for run events, else the handler's. */
-    private final String name;
-
-    private final @Nullable Object detail;
-    private final long nanos;
-
-    Event(int kind, String name, @Nullable Object detail, long nanos) {
-      this.kind = kind;
-      this.name = name;
-      this.detail = detail;
-      this.nanos = nanos;
-    }
-
-    @SuppressWarnings("unchecked")
-    void to(ExitListener l) {
-      switch (kind) {
-        case RUN_STARTED -> l.runStarted(name, (Integer) castToNonNull(detail));
-        case STARTED -> l.handlerStarted(name);
-        case FINISHED -> l.handlerFinished(name, Duration.ofNanos(nanos));
-        case FAILED -> l.handlerFailed(name, (Throwable) castToNonNull(detail));
-        case TIMED_OUT ->
-            l.handlerTimedOut(
-                name, Duration.ofNanos(nanos), (StackTraceElement[]) castToNonNull(detail));
-        case CALLED_EXIT -> l.handlerCalledExit(name, (StackTraceElement[]) castToNonNull(detail));
-        case SKIPPED -> l.handlersSkipped(name, (List<String>) castToNonNull(detail));
-        case RUN_FINISHED -> l.runFinished(name, (ExitSummary) castToNonNull(detail));
-        default -> throw new AssertionError(kind);
-      }
+      return n;
     }
   }
 }

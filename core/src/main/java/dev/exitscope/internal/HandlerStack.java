@@ -131,7 +131,8 @@ public final class HandlerStack {
 
   /**
    * Removes every registration whose handler equals {@code target}, as Python's {@code
-   * atexit.unregister} does ({@code registered.equals(target)}, identity first).
+   * atexit.unregister} does: identity first, then {@code registered.equals(target)}, then {@code
+   * target.equals(registered)}; a match is either side saying so.
    *
    * <p>{@code equals} runs without the lock, on the candidates of {@code target}'s hash bucket
    * only. The removal itself happens under the lock, after checking that no equal-hash handler was
@@ -154,7 +155,7 @@ public final class HandlerStack {
     }
     while (true) {
       for (Node n : candidates) {
-        if (n.handler == target || n.handler.equals(target)) {
+        if (n.handler == target || n.handler.equals(target) || target.equals(n.handler)) {
           matched.add(n);
         }
       }

@@ -7,12 +7,22 @@ import java.lang.System.Logger.Level;
 import java.time.Duration;
 import java.util.List;
 
-/** An {@link ExitListener} writing to a {@link System.Logger}. */
+/**
+ * An {@link ExitListener} writing to a {@link System.Logger}; the run at exit also writes problems
+ * to {@code System.err} when {@link #copiesProblemsToStderr()}.
+ */
 public final class LoggerReporter implements ExitListener {
   private final Logger logger;
+  private final boolean problemsToStderr;
 
-  public LoggerReporter(Logger logger) {
+  public LoggerReporter(Logger logger, boolean problemsToStderr) {
     this.logger = java.util.Objects.requireNonNull(logger, "logger");
+    this.problemsToStderr = problemsToStderr;
+  }
+
+  /** Whether the run at exit writes problems to {@code System.err} as well. */
+  boolean copiesProblemsToStderr() {
+    return problemsToStderr;
   }
 
   @Override
@@ -59,6 +69,11 @@ public final class LoggerReporter implements ExitListener {
   @Override
   public void runFinished(String scope, ExitSummary summary) {
     logger.log(Level.DEBUG, "Exit run of {0} finished: {1}", scope, summary);
+  }
+
+  @Override
+  public String toString() {
+    return "ExitListener.systemLogger(" + logger.getName() + ")";
   }
 
   /** A throwable that carries a handler's stack, so that loggers print it as they print any. */

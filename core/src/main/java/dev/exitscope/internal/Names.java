@@ -1,23 +1,54 @@
 package dev.exitscope.internal;
 
-/** Readable names for handlers in reports. */
+/**
+ * Readable names for handlers, listeners and failures in reports. A name may come from user code
+ * ({@code toString}), which may throw anything: then, or when {@code safe} says an earlier try got
+ * stuck, the name is the class name and identity hash, which runs no user code.
+ */
 public final class Names {
+  /** How much of an argument's {@code toString} a name shows. */
+  private static final int ARGUMENT_LENGTH = 80;
+
   private Names() {}
 
   /**
    * A lambda's {@code toString()} is {@code Main$$Lambda/0x…@1b6d3586}; it becomes {@code lambda in
-   * Main}. Anything else is its {@code toString()}, or its class name if that throws.
+   * Main}. Anything else is its {@code toString()}, or {@link #identity} if that fails.
    */
-  public static String describe(Object handler) {
-    String type = handler.getClass().getName();
+  public static String describe(Object o, boolean safe) {
+    String type = o.getClass().getName();
     int lambda = type.indexOf("$$Lambda");
     if (lambda > 0) {
       return "lambda in " + type.substring(0, lambda);
     }
-    try {
-      return String.valueOf(handler);
-    } catch (RuntimeException | StackOverflowError e) {
-      return type;
+    if (!safe) {
+      try {
+        String text = o.toString();
+        if (text != null) {
+          return text;
+        }
+      } catch (Throwable t) {
+        // fall through: user code failed, the identity cannot
+      }
     }
+    return identity(o);
+  }
+
+  /** {@code (a)} or {@code (a, b)}: the arguments a handler was registered with, shortened. */
+  static String arguments(boolean safe, Object... args) {
+    StringBuilder text = new StringBuilder("(");
+    for (Object a : args) {
+      if (text.length() > 1) {
+        text.append(", ");
+      }
+      String s = a == null ? "null" : describe(a, safe);
+      text.append(s.length() <= ARGUMENT_LENGTH ? s : s.substring(0, ARGUMENT_LENGTH) + "…");
+    }
+    return text.append(')').toString();
+  }
+
+  /** {@code com.example.Type@1b6d3586}: no user code runs. */
+  static String identity(Object o) {
+    return o.getClass().getName() + "@" + Integer.toHexString(System.identityHashCode(o));
   }
 }

@@ -3,6 +3,7 @@ package dev.exitscope.internal;
 import dev.exitscope.ExitHandler;
 import dev.exitscope.ExitHandler1;
 import dev.exitscope.ExitHandler2;
+import dev.exitscope.ExitScope;
 import dev.exitscope.Registration;
 import org.jspecify.annotations.Nullable;
 
@@ -38,12 +39,25 @@ public abstract class Node implements Registration {
 
   /** The name reports use: the given one, else a readable form of the handler. */
   public String name() {
-    return Names.describe(handler);
+    return name(false);
+  }
+
+  /**
+   * The name reports use; with {@code safe}, one that runs no user code ({@code toString}), for
+   * when an earlier try got stuck in it.
+   */
+  String name(boolean safe) {
+    return Names.describe(handler, safe);
   }
 
   /** This registration's own timeout in nanoseconds, or 0 for none. */
   public long timeoutNanos() {
     return 0;
+  }
+
+  /** The registrations of a scope registered as this handler, to run as steps at exit; or null. */
+  @Nullable HandlerStack nested() {
+    return null;
   }
 
   @Override
@@ -75,6 +89,27 @@ public abstract class Node implements Registration {
     return new Described(handler, name, timeoutNanos, stack);
   }
 
+  /**
+   * A scope registered in another: run by its {@code run()} (or {@code close()}, with {@code
+   * close}) in an explicit run, as steps of the outer run at exit ({@link ExitRun}).
+   *
+   * @param name the given name, or null for the scope's own
+   */
+  public static Node nested(
+      ExitScope scope,
+      HandlerStack inner,
+      @Nullable String name,
+      long timeoutNanos,
+      boolean close,
+      HandlerStack stack) {
+    return new Nested(scope, inner, name, timeoutNanos, close, stack);
+  }
+
+  /** {@code resource.close()}, keyed by the resource: {@code ExitScope.closing}. */
+  public static Node closing(AutoCloseable resource, HandlerStack stack) {
+    return new Closing(resource, stack);
+  }
+
   private static final class Plain extends Node {
     Plain(ExitHandler handler, HandlerStack stack) {
       super(handler, stack);
@@ -99,6 +134,11 @@ public abstract class Node implements Registration {
     public void invoke() throws Exception {
       ((ExitHandler1<A>) handler).run(a);
     }
+
+    @Override
+    String name(boolean safe) {
+      return Names.describe(handler, safe) + Names.arguments(safe, a);
+    }
   }
 
   private static final class WithArgs<A extends @Nullable Object, B extends @Nullable Object>
@@ -116,6 +156,11 @@ public abstract class Node implements Registration {
     @SuppressWarnings("unchecked")
     public void invoke() throws Exception {
       ((ExitHandler2<A, B>) handler).run(a, b);
+    }
+
+    @Override
+    String name(boolean safe) {
+      return Names.describe(handler, safe) + Names.arguments(safe, a, b);
     }
   }
 
@@ -135,13 +180,74 @@ public abstract class Node implements Registration {
     }
 
     @Override
-    public String name() {
+    String name(boolean safe) {
       return name;
     }
 
     @Override
     public long timeoutNanos() {
       return timeoutNanos;
+    }
+  }
+
+  private static final class Nested extends Node {
+    private final HandlerStack inner;
+    private final @Nullable String name;
+    private final long timeoutNanos;
+    private final boolean close;
+
+    Nested(
+        ExitScope scope,
+        HandlerStack inner,
+        @Nullable String name,
+        long timeoutNanos,
+        boolean close,
+        HandlerStack stack) {
+      super(scope, stack);
+      this.inner = inner;
+      this.name = name;
+      this.timeoutNanos = timeoutNanos;
+      this.close = close;
+    }
+
+    @Override
+    public void invoke() {
+      if (close) {
+        ((ExitScope) handler).close();
+      } else {
+        ((ExitScope) handler).run();
+      }
+    }
+
+    @Override
+    String name(boolean safe) {
+      return name != null ? name : ((ExitScope) handler).getName();
+    }
+
+    @Override
+    public long timeoutNanos() {
+      return timeoutNanos;
+    }
+
+    @Override
+    HandlerStack nested() {
+      return inner;
+    }
+  }
+
+  private static final class Closing extends Node {
+    Closing(AutoCloseable resource, HandlerStack stack) {
+      super(resource, stack);
+    }
+
+    @Override
+    public void invoke() throws Exception {
+      ((AutoCloseable) handler).close();
+    }
+
+    @Override
+    String name(boolean safe) {
+      return "close " + Names.describe(handler, safe);
     }
   }
 }

@@ -33,5 +33,5 @@ public fun ExitScope.push(name: String, timeout: Duration, handler: ExitHandler)
  */
 public fun exitTimeLeft(): Duration {
   val left = ExitScope.timeLeft()
-  return if (left.seconds >= Long.MAX_VALUE / 2) Duration.INFINITE else left.toKotlinDuration()
+  return if (left.seconds >= Long.MAX_VALUE / 1_000_000_000) Duration.INFINITE else left.toKotlinDuration()
 }

@@ -1,0 +1,130 @@
+package dev.exitscope.internal;
+
+import static dev.exitscope.internal.Nulls.castToNonNull;
+
+import dev.exitscope.ExitListener;
+import dev.exitscope.ExitSummary;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * One report of a run at exit, on its way to the listener. It holds the registrations themselves,
+ * not their names: a name may be user code ({@code toString}), so only the reporter thread computes
+ * it. A plain class rather than lambdas: the run at exit must not pay for spinning lambda classes,
+ * nor for loading a class per kind of event.
+ */
+final class Event {
+  static final int RUN_STARTED = 0;
+  static final int STARTED = 1;
+  static final int FINISHED = 2;
+  static final int FAILED = 3;
+  static final int TIMED_OUT = 4;
+  static final int CALLED_EXIT = 5;
+  static final int SKIPPED = 6;
+  static final int RUN_FINISHED = 7;
+
+  /** A line of exitscope's own for {@code System.err} only (the detail is the text). */
+  static final int NOTE = 8;
+
+  final int kind;
+
+  /** The scope's name for run events; the handler's path ({@code "plugin/"}) for handler events. */
+  final String where;
+
+  /** The handler, for handler events. */
+  final @Nullable Node node;
+
+  /** The failure, the stack, the skipped handlers, the summary, the count or the text. */
+  final @Nullable Object detail;
+
+  final long nanos;
+
+  /** Use no user code to name or describe anything: an earlier try got stuck in it. */
+  boolean safe;
+
+  /** For {@code System.err} only: the listener hung on it, or is stuck. */
+  boolean stderrOnly;
+
+  /** Delivered, or given up on; guarded by the run's monitor. */
+  boolean done;
+
+  Event(int kind, String where, @Nullable Node node, @Nullable Object detail, long nanos) {
+    this.kind = kind;
+    this.where = where;
+    this.node = node;
+    this.detail = detail;
+    this.nanos = nanos;
+  }
+
+  static Event note(String text) {
+    Event e = new Event(NOTE, "", null, text, 0);
+    e.stderrOnly = true;
+    return e;
+  }
+
+  /** Whether {@code System.err} must hear of it, whatever the listener does. */
+  boolean isProblem() {
+    return kind == FAILED
+        || kind == TIMED_OUT
+        || kind == CALLED_EXIT
+        || kind == SKIPPED
+        || kind == NOTE;
+  }
+
+  /** The handler's name, or the names of the skipped ones; user code unless {@link #safe}. */
+  Object names() {
+    if (kind == SKIPPED) {
+      @SuppressWarnings("unchecked")
+      List<Skipped> skipped = (List<Skipped>) castToNonNull(detail);
+      List<String> names = new ArrayList<>(skipped.size());
+      for (Skipped s : skipped) {
+        names.add(s.path + s.node.name(safe));
+      }
+      return names;
+    }
+    Node n = node;
+    return n == null ? where : where + n.name(safe);
+  }
+
+  /** Calls the listener; {@code names} is what {@link #names()} gave. */
+  @SuppressWarnings("unchecked")
+  void to(ExitListener l, Object names) {
+    switch (kind) {
+      case RUN_STARTED -> l.runStarted(where, (Integer) castToNonNull(detail));
+      case STARTED -> l.handlerStarted((String) names);
+      case FINISHED -> l.handlerFinished((String) names, Duration.ofNanos(nanos));
+      case FAILED -> l.handlerFailed((String) names, (Throwable) castToNonNull(detail));
+      case TIMED_OUT ->
+          l.handlerTimedOut(
+              (String) names, Duration.ofNanos(nanos), (StackTraceElement[]) castToNonNull(detail));
+      case CALLED_EXIT ->
+          l.handlerCalledExit((String) names, (StackTraceElement[]) castToNonNull(detail));
+      case SKIPPED -> l.handlersSkipped(where, (List<String>) names);
+      case RUN_FINISHED -> l.runFinished(where, (ExitSummary) castToNonNull(detail));
+      default -> {} // a note is for System.err only
+    }
+  }
+
+  /** The text {@code System.err} shows, or {@code ""} for an event it does not show. */
+  @SuppressWarnings("unchecked")
+  String text(Object names) {
+    return switch (kind) {
+      case FAILED -> StderrReporter.failed((String) names, (Throwable) castToNonNull(detail), safe);
+      case TIMED_OUT ->
+          StderrReporter.timedOut(
+              (String) names, nanos, (StackTraceElement[]) castToNonNull(detail));
+      case CALLED_EXIT ->
+          StderrReporter.calledExit((String) names, (StackTraceElement[]) castToNonNull(detail));
+      case SKIPPED -> StderrReporter.skipped(where, (List<String>) names);
+      case NOTE -> castToNonNull(detail) + System.lineSeparator();
+      default -> "";
+    };
+  }
+
+  /**
+   * A handler never run, with the path of the scope it was in ({@code ""} or {@code "plugin/"}).
+   */
+  record Skipped(String path, Node node) {}
+}
