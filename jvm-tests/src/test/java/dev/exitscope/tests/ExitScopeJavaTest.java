@@ -10,7 +10,9 @@ import dev.exitscope.ExitHandler;
 import dev.exitscope.ExitHandlerException;
 import dev.exitscope.ExitScope;
 import dev.exitscope.Registration;
+import java.io.BufferedWriter;
 import java.io.IOException;
+import java.io.StringWriter;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -63,6 +65,45 @@ class ExitScopeJavaTest {
       log.add("working");
     }
     assertEquals(List.of("working", "released"), log);
+  }
+
+  @Test
+  void closingInTryWithResourcesClosesTheResourceAfterLaterRegistrations() throws IOException {
+    StringWriter sink = new StringWriter();
+    BufferedWriter out;
+    try (ExitScope request = ExitScope.create("request")) {
+      out = request.closing(new BufferedWriter(sink));
+      request.register(() -> log.add("before close: '" + sink + "'"));
+      out.write("body");
+    }
+    assertEquals(List.of("before close: ''"), log);
+    assertEquals("body", sink.toString());
+    assertThrows(IOException.class, out::flush);
+  }
+
+  @Test
+  void nullResourceIsRejectedNamingTheParameterAndNothingIsRegistered() {
+    assertEquals(
+        "resource",
+        assertThrows(NullPointerException.class, () -> scope.closing(null)).getMessage());
+    assertThrows(IllegalArgumentException.class, () -> ExitScope.timeLeft(Duration.ofNanos(-1)));
+    assertEquals(0, scope.size());
+  }
+
+  @Test
+  void timeLeftConvertsSafelyOutsideARunAtExitAsTheGuidesIdiomNeeds() throws InterruptedException {
+    java.util.concurrent.ExecutorService pool =
+        java.util.concurrent.Executors.newSingleThreadExecutor();
+    scope.register(
+        () -> {
+          pool.shutdown();
+          log.add(
+              "terminated "
+                  + pool.awaitTermination(
+                      ExitScope.timeLeft().toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS));
+        });
+    scope.run();
+    assertEquals(List.of("terminated true"), log);
   }
 
   @Test

@@ -4,6 +4,8 @@ import dev.exitscope.internal.ExitHook
 import io.kotest.core.spec.style.FunSpec
 import io.kotest.matchers.collections.shouldContainExactly
 import io.kotest.matchers.shouldBe
+import io.kotest.matchers.string.shouldContain
+import io.kotest.matchers.string.shouldEndWith
 import io.kotest.matchers.string.shouldStartWith
 import io.mockk.every
 import io.mockk.mockk
@@ -143,6 +145,21 @@ class ExitHookSeamTest : FunSpec({
     }
   }
 
+  test("names a failing handler registered with arguments by them, guarding their toString") {
+    val scope = ExitScope("test", hook)
+    val recorder = Recorder()
+    scope.setListener(recorder)
+    scope.register(ExitHandler1<Any> { throw IllegalStateException("bad argument") }, Unprintable())
+    scope.register(ExitHandler1<String> { throw IllegalStateException("gone") }, "/tmp/x")
+
+    onExit.captured.run()
+
+    val failures = recorder.events.filter { it.startsWith("fail ") }
+    failures[0] shouldEndWith "(/tmp/x) gone"
+    failures[1] shouldContain "(dev.exitscope.Unprintable@"
+    failures[1] shouldEndWith ") bad argument"
+  }
+
   test("gives a handler that is stuck in System.exit up and runs the next") {
     val scope = ExitScope("test", hook)
     val recorder = Recorder()
@@ -158,6 +175,11 @@ class ExitHookSeamTest : FunSpec({
     verify(atLeast = 1) { hook.isStuckInExit(any()) }
   }
 })
+
+/** An argument whose toString fails as a half-initialised object's may. */
+private class Unprintable {
+  override fun toString(): String = throw ExceptionInInitializerError("not printable")
+}
 
 /** Blocks as a thread calling System.exit during the exit does: forever. */
 private fun fakeExit() {

@@ -302,7 +302,66 @@ class ExitScopeTest : FunSpec({
     }
   }
 
+  context("closing") {
+    test("returns the resource and closes it at its turn, newest first") {
+      val resource = AutoCloseable { log += "resource closed" }
+      scope.register { log += "older" }
+      scope.closing(resource) shouldBeSameInstanceAs resource
+      scope.register { log += "newer" }
+      scope.run()
+      log shouldContainExactly listOf("newer", "resource closed", "older")
+    }
+
+    test("is removed by unregister(resource)") {
+      val resource = AutoCloseable { log += "never closed" }
+      scope.closing(resource)
+      scope.unregister(resource) shouldBe 1
+      scope.run()
+      log.shouldBeEmpty()
+    }
+
+    test("closes at once on a closed scope, throwing what close throws") {
+      scope.close()
+      scope.closing(AutoCloseable { log += "closed at once" })
+      log shouldContainExactly listOf("closed at once")
+      val late = IOException("late")
+      shouldThrow<ExitHandlerException> { scope.closing(AutoCloseable { throw late }) }.cause shouldBeSameInstanceAs late
+    }
+
+    test("closes a nested scope, which then runs later registrations at once") {
+      val inner = ExitScope.create("inner")
+      inner.register { log += "inner handler" }
+      scope.closing(inner)
+      scope.run()
+      inner.isClosed shouldBe true
+      inner.register { log += "ran at once" }
+      log shouldContainExactly listOf("inner handler", "ran at once")
+    }
+  }
+
+  context("timeLeft") {
+    test("outside a run at exit is a bound every conversion of which is safe") {
+      val outside = ExitScope.timeLeft()
+      outside.toMillis() shouldBe Long.MAX_VALUE / 1_000_000
+      outside.toNanos() shouldBe Long.MAX_VALUE
+      scope.register { log += "in an explicit run: ${ExitScope.timeLeft().toMillis() == outside.toMillis()}" }
+      scope.run()
+      log shouldContainExactly listOf("in an explicit run: true")
+    }
+
+    test("with a reserve is never negative, and rejects a negative reserve") {
+      ExitScope.timeLeft(Duration.ofSeconds(1)) shouldBe ExitScope.timeLeft().minusSeconds(1)
+      shouldThrow<IllegalArgumentException> { ExitScope.timeLeft(Duration.ofMillis(-1)) }.message shouldContain "reserve"
+    }
+  }
+
   context("bad input") {
+    test("the class files keep parameter names, so Kotlin and IDEs show them") {
+      val register = ExitScope::class.java.getMethod("register", ExitHandler2::class.java, Any::class.java, Any::class.java)
+      register.parameters.map { it.name } shouldContainExactly listOf("handler", "a", "b")
+      val push = ExitScope::class.java.getMethod("push", String::class.java, Duration::class.java, ExitHandler::class.java)
+      push.parameters.map { it.name } shouldContainExactly listOf("name", "timeout", "handler")
+    }
 
     test("setDeadline rejects zero and negative durations and keeps the old one") {
       scope.setDeadline(Duration.ofSeconds(5))
