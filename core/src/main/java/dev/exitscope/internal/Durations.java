@@ -15,7 +15,8 @@ public final class Durations {
    * Parses ISO-8601 ({@code PT2S}) or short forms: a number and a unit among {@code ns us ms s m h
    * d}, several of them in a row ({@code 1m30s}).
    *
-   * @throws IllegalArgumentException if {@code text} is neither, or is not positive
+   * @throws IllegalArgumentException if {@code text} is neither, is not positive, or is longer
+   *     than {@link Duration} holds
    */
   public static Duration parse(String text) {
     String t = text.trim().toLowerCase(Locale.ROOT);
@@ -30,9 +31,13 @@ public final class Durations {
       Matcher m = ShortForm.PATTERN.matcher(t);
       d = Duration.ZERO;
       int end = 0;
-      while (m.find() && m.start() == end) {
-        d = d.plus(Long.parseLong(m.group(1)), unit(m.group(2)));
-        end = m.end();
+      try {
+        while (m.find() && m.start() == end) {
+          d = d.plus(Long.parseLong(m.group(1)), unit(m.group(2)));
+          end = m.end();
+        }
+      } catch (ArithmeticException | NumberFormatException e) {
+        throw new IllegalArgumentException("too long a duration: \"" + text + "\"", e);
       }
       if (end == 0 || end != t.length()) {
         throw new IllegalArgumentException(

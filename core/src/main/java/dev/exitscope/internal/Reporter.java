@@ -272,6 +272,7 @@ final class Reporter {
         stage = NAMING;
         since = System.nanoTime();
       }
+      Thread.interrupted(); // a handler interrupting its thread group must not fail a report
       try {
         deliver(me, e);
       } catch (Throwable ours) {
