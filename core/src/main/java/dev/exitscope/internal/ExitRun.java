@@ -350,7 +350,7 @@ public final class ExitRun {
       if (report != null) {
         reporter.post(report, true);
         if (report.kind == Event.FAILED) {
-          reporter.awaitDone(report, Reporter.SHARE_NANOS); // stderr keeps Python's order
+          reporter.awaitInOrder(report); // stderr shows it before what the next handler prints
         }
         synchronized (monitor) {
           next = abandoned ? null : startNext();

@@ -34,6 +34,12 @@ final class Reporter {
   /** How long one step of a delivery may take before the watchdog gives up on it. */
   static final long SHARE_NANOS = TimeUnit.MILLISECONDS.toNanos(500);
 
+  /**
+   * How long a worker waits for the report of its handler's failure before the next handler, so
+   * that stderr shows it where Python would; only while no delivery has been given up on.
+   */
+  static final long ORDER_NANOS = TimeUnit.MILLISECONDS.toNanos(50);
+
   /** How many reports may wait before a worker posting progress waits for room. */
   private static final int CAPACITY = 256;
 
@@ -59,6 +65,7 @@ final class Reporter {
   private int stage;
   private long since;
   private boolean listenerHung;
+  private boolean gaveUp;
   private int sink = TO_SYSTEM_ERR;
   private int dropped;
   private boolean closing;
@@ -99,11 +106,14 @@ final class Reporter {
     }
   }
 
-  /** Waits until {@code e} is delivered or given up on, for at most {@code nanos}. */
-  void awaitDone(Event e, long nanos) {
+  /**
+   * Waits until {@code e} is delivered, for at most {@link #ORDER_NANOS}, unless a delivery was
+   * given up on in this run: a slow reporting path must not eat the handlers' time.
+   */
+  void awaitInOrder(Event e) {
     synchronized (monitor) {
-      long until = System.nanoTime() + nanos;
-      for (long left; !e.done && (left = until - System.nanoTime()) > 0; ) {
+      long until = System.nanoTime() + ORDER_NANOS;
+      for (long left; !e.done && !gaveUp && (left = until - System.nanoTime()) > 0; ) {
         Monitors.await(monitor, left);
       }
     }
@@ -135,6 +145,7 @@ final class Reporter {
     }
     thread = null;
     current = null;
+    gaveUp = true;
     switch (stage) {
       case NAMING, FORMATTING -> {
         e.safe = true;
