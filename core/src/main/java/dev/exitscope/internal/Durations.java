@@ -15,8 +15,8 @@ public final class Durations {
    * Parses ISO-8601 ({@code PT2S}) or short forms: a number and a unit among {@code ns us ms s m h
    * d}, several of them in a row ({@code 1m30s}).
    *
-   * @throws IllegalArgumentException if {@code text} is neither, is not positive, or is longer
-   *     than {@link Duration} holds
+   * @throws IllegalArgumentException if {@code text} is neither, is not positive, or is longer than
+   *     {@link Duration} holds
    */
   public static Duration parse(String text) {
     String t = text.trim().toLowerCase(Locale.ROOT);

@@ -14,6 +14,11 @@ import org.jspecify.annotations.Nullable;
  * removal of one node, plus a hash index of the handlers so that removal by equality costs O(1 +
  * matches) instead of a scan.
  *
+ * <p>The index is built by the first removal by equality (O(n), once), not by every push: most
+ * programs never remove by equality, and a handler's hash (an identity hash, for a lambda) costs a
+ * registration more than the rest of it. Once built, pushes keep it up to date, until the stack is
+ * empty again.
+ *
  * <p>Thread-safe. Its lock guards only the links; user code ({@code equals}, {@code hashCode}, the
  * handlers) never runs under it, so user code may call back into the stack.
  */
@@ -29,8 +34,15 @@ public final class HandlerStack {
         public void invoke() {}
       };
 
-  private @Nullable Node[] table = new Node[MIN_TABLE];
+  /**
+   * The hash index; null until a removal by equality needs it, and again once the stack empties.
+   */
+  private @Nullable Node @Nullable [] table;
+
   private int size;
+
+  /** How many nodes are in {@link #table}: all of them ({@link #size}) once it is built. */
+  private int indexed;
 
   /** Counts pushes, so that {@link #removeEqual} notices those made while it ran user code. */
   private long pushes;
@@ -44,25 +56,36 @@ public final class HandlerStack {
   }
 
   /**
-   * Adds {@code node} as the newest registration.
+   * Adds {@code node} as the newest registration; while the index exists, hashes its handler first,
+   * outside the lock.
    *
    * @return {@code false}, adding nothing, if the stack is closed
    */
-  public synchronized boolean push(Node node) {
-    if (closed) {
-      return false;
+  public boolean push(Node node) {
+    boolean hashed = false;
+    while (true) {
+      synchronized (this) {
+        if (closed) {
+          return false;
+        }
+        @Nullable Node[] t = table;
+        if (t == null || hashed) {
+          Node newest = castToNonNull(head.next);
+          node.prev = head;
+          node.next = newest;
+          newest.prev = node;
+          head.next = node;
+          size++;
+          pushes++;
+          if (t != null) {
+            index(t, node);
+          }
+          return true;
+        }
+      }
+      node.hash = hashOf(node.handler);
+      hashed = true;
     }
-    Node newest = castToNonNull(head.next);
-    node.prev = head;
-    node.next = newest;
-    newest.prev = node;
-    head.next = node;
-    link(table, node);
-    pushes++;
-    if (++size > table.length - (table.length >>> 2)) {
-      resize(table.length << 1);
-    }
-    return true;
   }
 
   /** Removes {@code node} if it is still in the stack; O(1). */
@@ -116,8 +139,9 @@ public final class HandlerStack {
     }
     head.prev = head;
     head.next = head;
-    table = new Node[MIN_TABLE];
+    table = null;
     size = 0;
+    indexed = 0;
     return all;
   }
 
@@ -140,20 +164,28 @@ public final class HandlerStack {
    * pushes: a handler pushed before this call returns and equal to {@code target} is removed.
    *
    * @return how many registrations were removed
-   * @throws RuntimeException whatever {@code equals} or {@code hashCode} throws; nothing is removed
-   *     then
+   * @throws RuntimeException whatever {@code target}'s {@code equals} or {@code hashCode}, or a
+   *     registered handler's {@code equals}, throws; nothing is removed then
    */
   public int removeEqual(Object target) {
     int hash = target.hashCode();
     List<Node> matched = new ArrayList<>(2);
     @Nullable Set<Node> compared = null; // made only when a push interferes
-    List<Node> candidates;
-    long seen;
-    synchronized (this) {
-      candidates = candidates(hash, null);
-      seen = pushes;
-    }
     while (true) {
+      List<Node> candidates = List.of();
+      @Nullable Node[] unindexed;
+      long seen = 0;
+      synchronized (this) {
+        unindexed = unindexed();
+        if (unindexed == null) {
+          candidates = candidates(hash, compared);
+          seen = pushes;
+        }
+      }
+      if (unindexed != null) {
+        index(unindexed);
+        continue;
+      }
       for (Node n : candidates) {
         if (n.handler == target || n.handler.equals(target) || target.equals(n.handler)) {
           matched.add(n);
@@ -174,16 +206,75 @@ public final class HandlerStack {
           compared = Collections.newSetFromMap(new IdentityHashMap<>());
         }
         compared.addAll(candidates);
-        candidates = candidates(hash, compared);
-        seen = pushes;
       }
     }
+  }
+
+  /**
+   * Makes the index if there is none and returns the nodes not in it yet, or null if all are.
+   * Called holding the lock; O(n) only while the index is being built.
+   */
+  private @Nullable Node @Nullable [] unindexed() {
+    @Nullable Node[] t = table;
+    if (t == null) {
+      int capacity = MIN_TABLE;
+      while (size > capacity - (capacity >>> 2)) {
+        capacity <<= 1;
+      }
+      table = t = new Node[capacity];
+    }
+    if (indexed == size) {
+      return null;
+    }
+    @Nullable Node[] missing = new Node[size - indexed];
+    int i = 0;
+    for (Node n = castToNonNull(head.next); n != head; n = castToNonNull(n.next)) {
+      if (!isIndexed(t, n)) {
+        missing[i++] = n;
+      }
+    }
+    return missing;
+  }
+
+  /**
+   * Hashes {@code nodes} without the lock, then indexes those still in the stack and not indexed by
+   * another thread meanwhile. A node's hash is written only under the lock, so that it always names
+   * the bucket the node is in.
+   */
+  private void index(@Nullable Node[] nodes) {
+    int[] hashes = new int[nodes.length];
+    for (int i = 0; i < nodes.length; i++) {
+      hashes[i] = hashOf(castToNonNull(nodes[i]).handler);
+    }
+    synchronized (this) {
+      @Nullable Node[] t = table;
+      if (t == null) {
+        return; // the stack emptied meanwhile; its nodes are gone
+      }
+      for (int i = 0; i < nodes.length; i++) {
+        Node n = castToNonNull(nodes[i]);
+        if (n.prev != null && !isIndexed(t, n)) {
+          n.hash = hashes[i];
+          t = index(t, n);
+        }
+      }
+    }
+  }
+
+  /** Links {@code node}, whose hash is set, into the index; returns the index, maybe resized. */
+  private @Nullable Node[] index(@Nullable Node[] t, Node node) {
+    link(t, node);
+    if (++indexed > t.length - (t.length >>> 2)) {
+      t = resize(t, t.length << 1);
+    }
+    return t;
   }
 
   /** The linked nodes of {@code hash}'s bucket with that exact hash, less those in {@code skip}. */
   private List<Node> candidates(int hash, @Nullable Set<Node> skip) {
     List<Node> found = new ArrayList<>(2);
-    for (Node n = table[index(hash, table.length)]; n != null; n = n.chainNext) {
+    @Nullable Node[] t = castToNonNull(table);
+    for (Node n = t[index(hash, t.length)]; n != null; n = n.chainNext) {
       if (n.hash == hash && (skip == null || !skip.contains(n))) {
         found.add(n);
       }
@@ -198,29 +289,50 @@ public final class HandlerStack {
     next.prev = prev;
     node.prev = null;
     node.next = null;
-    Node chainPrev = node.chainPrev;
-    Node chainNext = node.chainNext;
-    if (chainPrev == null) {
-      table[index(node.hash, table.length)] = chainNext;
-    } else {
-      chainPrev.chainNext = chainNext;
+    --size;
+    @Nullable Node[] t = table;
+    if (t == null) {
+      return;
     }
-    if (chainNext != null) {
-      chainNext.chainPrev = chainPrev;
+    if (isIndexed(t, node)) {
+      Node chainPrev = node.chainPrev;
+      Node chainNext = node.chainNext;
+      if (chainPrev == null) {
+        t[index(node.hash, t.length)] = chainNext;
+      } else {
+        chainPrev.chainNext = chainNext;
+      }
+      if (chainNext != null) {
+        chainNext.chainPrev = chainPrev;
+      }
+      node.chainPrev = null;
+      node.chainNext = null;
+      indexed--;
     }
-    node.chainPrev = null;
-    node.chainNext = null;
-    if (--size == 0 && table.length > MIN_TABLE) {
-      table = new Node[MIN_TABLE];
+    if (size == 0) {
+      table = null; // pushes stop hashing until the next removal by equality
+      indexed = 0;
     }
   }
 
-  private void resize(int capacity) {
+  private @Nullable Node[] resize(@Nullable Node[] old, int capacity) {
     @Nullable Node[] bigger = new Node[capacity];
-    for (Node n = castToNonNull(head.next); n != head; n = castToNonNull(n.next)) {
-      link(bigger, n);
+    for (Node first : old) {
+      for (Node n = first; n != null; ) {
+        Node next = n.chainNext;
+        link(bigger, n);
+        n = next;
+      }
     }
     table = bigger;
+    return bigger;
+  }
+
+  /**
+   * Whether {@code node}, in the stack, is in the index {@code t}: first of its bucket or linked.
+   */
+  private static boolean isIndexed(@Nullable Node[] t, Node node) {
+    return node.chainPrev != null || t[index(node.hash, t.length)] == node;
   }
 
   private static void link(@Nullable Node[] table, Node node) {
@@ -236,5 +348,17 @@ public final class HandlerStack {
 
   private static int index(int hash, int length) {
     return (hash ^ (hash >>> 16)) & (length - 1);
+  }
+
+  /**
+   * A handler's hash; a {@code hashCode} that throws (breaking its contract) is replaced by the
+   * identity hash, so that the handler is still found by identity and nobody else is blamed.
+   */
+  private static int hashOf(Object handler) {
+    try {
+      return handler.hashCode();
+    } catch (Throwable broken) {
+      return System.identityHashCode(handler);
+    }
   }
 }

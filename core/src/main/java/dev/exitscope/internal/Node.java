@@ -14,7 +14,10 @@ import org.jspecify.annotations.Nullable;
  */
 public abstract class Node implements Registration {
   final Object handler;
-  final int hash;
+
+  /** The handler's hash, once the stack indexes it; written only under the stack's lock. */
+  int hash;
+
   final @Nullable HandlerStack stack;
 
   /** Neighbours in the LIFO list; {@code prev == null} iff this node is not in a stack. */
@@ -27,10 +30,8 @@ public abstract class Node implements Registration {
 
   @Nullable Node chainNext;
 
-  /** Computes the handler's hash: user code, so the caller must hold no lock. */
   Node(Object handler, @Nullable HandlerStack stack) {
     this.handler = handler;
-    this.hash = handler.hashCode();
     this.stack = stack;
   }
 
