@@ -147,6 +147,46 @@ class PythonEqualityTest : FunSpec({
     }
   }
 
+  context("the hash index") {
+    test("is built by the first unregister, hashing each handler once; later pushes hash as they come") {
+      val hashed = mutableListOf<String>()
+      class Counted(val name: String) : ExitHandler {
+        override fun run() {}
+
+        override fun hashCode(): Int {
+          hashed += name
+          return name.length
+        }
+      }
+      scope.register(Counted("a"))
+      scope.register(Counted("bb"))
+      hashed.shouldBeEmpty()
+      scope.unregister(HashKey(99)) shouldBe 0
+      hashed.sorted() shouldContainExactly listOf("a", "bb")
+      scope.register(Counted("ccc"))
+      scope.unregister(HashKey(98)) shouldBe 0
+      hashed.sorted() shouldContainExactly listOf("a", "bb", "ccc")
+    }
+
+    test("a registered handler whose hashCode throws is still registered, found by identity, and blames nobody") {
+      val broken =
+        object : ExitHandler {
+          override fun run() {
+            log += "broken ran"
+          }
+
+          override fun hashCode(): Int = throw IllegalStateException("no hash")
+        }
+      scope.register(broken)
+      scope.register(Said("a"))
+      scope.unregister(Said("a")) shouldBe 1
+      scope.register(broken)
+      scope.size() shouldBe 2
+      scope.run()
+      log shouldContainExactly listOf("broken ran", "broken ran")
+    }
+  }
+
   context("an equals or hashCode that throws") {
     test("a key whose equals throws removes nothing and the exception propagates") {
       scope.register(Said("a"))
