@@ -31,17 +31,21 @@ public final class ExitHarness {
   private final String python;
   private final Path script;
   private final int runs;
+  private final List<String> jvmFlags;
 
-  private ExitHarness(Path script, int runs) {
+  private ExitHarness(Path script, int runs, List<String> jvmFlags) {
     this.script = script;
     this.runs = runs;
+    this.jvmFlags = jvmFlags;
     this.python = findPython();
   }
 
+  /** {@code ExitHarness <exit_program.py> [runs [JVM flags for every child JVM…]]}. */
   public static void main(String[] args) throws Exception {
     Path script = Path.of(args[0]);
     int runs = args.length > 1 ? Integer.parseInt(args[1]) : 7;
-    new ExitHarness(script, runs).report();
+    List<String> flags = args.length > 2 ? List.of(args).subList(2, args.length) : List.of();
+    new ExitHarness(script, runs, flags).report();
   }
 
   /**
@@ -115,13 +119,16 @@ public final class ExitHarness {
 
   private void report() throws Exception {
     long harnessStart = System.nanoTime();
+    String loadAtStart = loadAverage();
     System.out.printf(
-        "exitscope harness: %s %s, %d cores, %s; %d interleaved runs after a warm-up round, medians%n%n",
+        "exitscope harness: %s %s, %d cores, %s; %d interleaved runs after a warm-up round,"
+            + " medians; whole-process JVMs run with: %s%n%n",
         System.getProperty("java.vm.name"),
         System.getProperty("java.version"),
         Runtime.getRuntime().availableProcessors(),
         python == null ? "no python3" : pythonVersion(),
-        runs);
+        runs,
+        String.join(" ", java("ExitProgram").subList(1, 2 + jvmFlags.size())));
 
     List<Program> timed = new ArrayList<>();
     for (int n : HANDLERS) {
@@ -289,7 +296,9 @@ public final class ExitHarness {
         "the same when main returns at once, before the preload could finish (whole process)",
         coldCost <= 50,
         fmt(coldCost) + " ms");
-    System.out.printf("%nHarness time: %.0f s%n", (System.nanoTime() - harnessStart) / 1e9);
+    System.out.printf(
+        "%nHarness time: %.0f s; load average at the start %s, at the end %s%n",
+        (System.nanoTime() - harnessStart) / 1e9, loadAtStart, loadAverage());
   }
 
   private void printExitTable() {
@@ -366,7 +375,7 @@ public final class ExitHarness {
           }) {
         double ours = es.median(s -> s.ms(span[0], span[1]));
         double floor = list.median(s -> s.ms(span[0], span[1]));
-        b.append(' ').append(fmt2(ours / floor)).append("× |");
+        b.append(' ').append(floor < 0.1 ? "—" : fmt2(ours / floor) + "×").append(" |");
       }
       System.out.println(b);
     }
@@ -483,16 +492,20 @@ public final class ExitHarness {
     return String.format("%.2f", d);
   }
 
-  /** {@code java dev.exitscope.bench.<main> args…} with this JVM, its flags and classpath. */
-  private static List<String> java(String main, String... args) {
-    List<String> c =
-        new ArrayList<>(
-            List.of(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xshare:auto",
-                "-cp",
-                System.getProperty("java.class.path"),
-                "dev.exitscope.bench." + main));
+  /**
+   * {@code java <flags> -cp <classpath> dev.exitscope.bench.<main> args…}: this JVM, this
+   * classpath, and the same flags for every child. The extra flags given to the harness go to the
+   * programs timed as whole processes ({@code ExitProgram}, {@code SuspendProgram}), not to {@code
+   * OpsProgram}'s per-call, memory and first-use figures.
+   */
+  private List<String> java(String main, String... args) {
+    List<String> c = new ArrayList<>();
+    c.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    c.add("-Xshare:auto");
+    if (!main.equals("OpsProgram")) {
+      c.addAll(jvmFlags);
+    }
+    c.addAll(List.of("-cp", System.getProperty("java.class.path"), "dev.exitscope.bench." + main));
     c.addAll(List.of(args));
     return c;
   }
@@ -525,11 +538,37 @@ public final class ExitHarness {
     return new Sample(spawn, end, values);
   }
 
+  /** The 1, 5 and 15 minute load averages, to judge how busy the machine was. */
+  private static String loadAverage() {
+    try {
+      String[] f = Files.readString(Path.of("/proc/loadavg")).split(" ");
+      return f[0] + " " + f[1] + " " + f[2];
+    } catch (IOException | RuntimeException e) {
+      return "unknown";
+    }
+  }
+
+  /**
+   * The interpreter itself, not a launcher in front of it: a pyenv shim on the {@code PATH} is a
+   * shell script that adds hundreds of milliseconds to every start.
+   */
   private static String findPython() {
     for (String dir : System.getenv().getOrDefault("PATH", "").split(":")) {
       Path p = Path.of(dir, "python3");
       if (Files.isExecutable(p)) {
-        return p.toString();
+        try {
+          Process q =
+              new ProcessBuilder(p.toString(), "-c", "import sys; print(sys.executable)")
+                  .redirectErrorStream(true)
+                  .start();
+          String exe = new String(q.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
+          return q.waitFor() == 0 && Files.isExecutable(Path.of(exe)) ? exe : p.toString();
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          return p.toString();
+        } catch (IOException | RuntimeException e) {
+          return p.toString();
+        }
       }
     }
     return null;
