@@ -1,8 +1,10 @@
 package dev.exitscope.bench;
 
 import java.io.BufferedReader;
+import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.InputStreamReader;
+import java.io.OutputStreamWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -33,11 +35,31 @@ public final class ExitHarness {
   private final int runs;
   private final List<String> jvmFlags;
 
-  private ExitHarness(Path script, int runs, List<String> jvmFlags) {
+  private final Process spawner; // null without CPython, then no CPU times
+  private final BufferedWriter spawnerIn;
+  private final BufferedReader spawnerOut;
+
+  private ExitHarness(Path script, int runs, List<String> jvmFlags) throws IOException {
     this.script = script;
     this.runs = runs;
     this.jvmFlags = jvmFlags;
     this.python = findPython();
+    if (python == null) {
+      spawner = null;
+      spawnerIn = null;
+      spawnerOut = null;
+    } else {
+      spawner =
+          new ProcessBuilder(python, script.resolveSibling("spawn.py").toString())
+              .redirectError(ProcessBuilder.Redirect.INHERIT)
+              .start();
+      spawnerIn =
+          new BufferedWriter(
+              new OutputStreamWriter(spawner.getOutputStream(), StandardCharsets.UTF_8));
+      spawnerOut =
+          new BufferedReader(
+              new InputStreamReader(spawner.getInputStream(), StandardCharsets.UTF_8));
+    }
   }
 
   /** {@code ExitHarness <exit_program.py> [runs [JVM flags for every child JVM…]]}. */
@@ -45,13 +67,18 @@ public final class ExitHarness {
     Path script = Path.of(args[0]);
     int runs = args.length > 1 ? Integer.parseInt(args[1]) : 7;
     List<String> flags = args.length > 2 ? List.of(args).subList(2, args.length) : List.of();
-    new ExitHarness(script, runs, flags).report();
+    ExitHarness harness = new ExitHarness(script, runs, flags);
+    try {
+      harness.report();
+    } finally {
+      harness.close();
+    }
   }
 
   /**
    * One run of a child: the harness's stamps around it and the {@code key value} lines it printed.
    */
-  record Sample(long spawn, long end, Map<String, String> values) {
+  record Sample(long spawn, long end, long cpuNs, Map<String, String> values) {
     /** A stamp in ns: {@code spawn}, {@code end}, or one the child printed. */
     long at(String key) {
       return switch (key) {
@@ -67,6 +94,11 @@ public final class ExitHarness {
 
     double wall() {
       return ms("spawn", "end");
+    }
+
+    /** The child's CPU time, user and system, all its threads, in ms; NaN if not known. */
+    double cpu() {
+      return cpuNs < 0 ? Double.NaN : cpuNs / 1e6;
     }
 
     double value(String key) {
@@ -215,11 +247,15 @@ public final class ExitHarness {
           String.format("exit with %,d handlers ≤ 1.3× the plain-list floor (whole process)", n),
           ratio <= 1.3,
           String.format(
-              "%s ms vs %s ms: %s× (paired by round: %s×)",
+              "%s ms vs %s ms: %s× (paired by round: %s×; minima: %s×; CPU time: %s)",
               fmt(es.median(Sample::wall)),
               fmt(list.median(Sample::wall)),
               fmt2(ratio),
-              fmt2(paired(es, list, true))));
+              fmt2(paired(es, list, true)),
+              fmt2(es.stats(Sample::wall).min / list.stats(Sample::wall).min),
+              spawner == null
+                  ? "—"
+                  : fmt2(es.median(Sample::cpu) / list.median(Sample::cpu)) + "×"));
     }
     {
       Program es = exit("exitscope", 1);
@@ -229,11 +265,15 @@ public final class ExitHarness {
           "a JVM with one handler exits within 5 ms of a one-hook JVM (whole process)",
           diff <= 5,
           String.format(
-              "%s ms vs %s ms: %+.1f ms (paired by round: %+.1f ms)",
+              "%s ms vs %s ms: %+.1f ms (paired by round: %+.1f ms; minima: %+.1f ms; CPU time: %s)",
               fmt(es.median(Sample::wall)),
               fmt(hook.median(Sample::wall)),
               diff,
-              paired(es, hook, false)));
+              paired(es, hook, false),
+              es.stats(Sample::wall).min - hook.stats(Sample::wall).min,
+              spawner == null
+                  ? "—"
+                  : String.format("%+.1f ms", es.median(Sample::cpu) - hook.median(Sample::cpu))));
     }
     for (int n : new int[] {10_000, 100_000}) {
       Program es = exit("exitscope", n);
@@ -243,7 +283,12 @@ public final class ExitHarness {
       goal(
           String.format("register %,d ≤ 1.5× the cold list.add loop (in process, fresh JVMs)", n),
           reg <= 1.5 * add,
-          String.format("%s ms vs %s ms: %s×", fmt(reg), fmt(add), fmt2(reg / add)));
+          String.format(
+              "%s ms vs %s ms: %s× (minima: %s×)",
+              fmt(reg),
+              fmt(add),
+              fmt2(reg / add),
+              fmt2(es.stats(ExitHarness::register).min / list.stats(ExitHarness::register).min)));
     }
     if (python != null) {
       double unreg = ratio(pyOps.get("unregister-ns-20000"), esOps.get("unregister-ns-20000"));
@@ -301,9 +346,30 @@ public final class ExitHarness {
         (System.nanoTime() - harnessStart) / 1e9, loadAtStart, loadAverage());
   }
 
+  /** Ends spawn.py: it exits at the end of its input. */
+  private void close() throws IOException, InterruptedException {
+    if (spawner != null) {
+      spawnerIn.close();
+      spawner.waitFor();
+    }
+  }
+
   private void printExitTable() {
+    printExitTable(
+        "Exit, whole processes: wall time in ms from spawn to end, median [p25–p75], min",
+        Sample::wall);
+    if (spawner != null) {
+      printExitTable(
+          "The same processes' CPU time (user + system, all threads) in ms, median [p25–p75], min",
+          Sample::cpu);
+    }
     System.out.println(
-        "Exit, whole processes: wall time in ms from spawn to end, median [p25–p75]\n");
+        "Raw JDK hooks at 1 handler is the one-hook JVM. Every handler does the same work in every"
+            + " program.\n");
+  }
+
+  private void printExitTable(String title, ToDoubleFunction<Sample> metric) {
+    System.out.println(title + "\n");
     System.out.println(
         "| handlers | plain list in one hook (floor) | exitscope | exitscope / floor | raw JDK hooks | CPython atexit |");
     System.out.println("| ---: | ---: | ---: | ---: | ---: | ---: |");
@@ -315,22 +381,20 @@ public final class ExitHarness {
       System.out.printf(
           "| %,d | %s | %s | %s× | %s | %s |%n",
           n,
-          spread(list),
-          spread(es),
-          fmt2(es.median(Sample::wall) / list.median(Sample::wall)),
-          jdk == null ? "not run" : spread(jdk),
-          py == null ? "—" : spread(py));
+          spread(list, metric),
+          spread(es, metric),
+          fmt2(es.median(metric) / list.median(metric)),
+          jdk == null ? "not run" : spread(jdk, metric),
+          py == null ? "—" : spread(py, metric));
     }
-    System.out.println(
-        "\nRaw JDK hooks at 1 handler is the one-hook JVM. Every handler does the same work in every"
-            + " program.\n");
+    System.out.println();
   }
 
   private void printSplit() {
     System.out.println("In-process split: ms, medians of the same runs\n");
     System.out.println(
-        "| program | handlers | spawn → main | register | end of main → first handler | run | last handler → process end | exit: end of main → process end | wall |");
-    System.out.println("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
+        "| program | handlers | spawn → main | register | end of main → first handler | run | last handler → process end | exit: end of main → process end | wall | CPU |");
+    System.out.println("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
     for (int n : HANDLERS) {
       for (String kind : List.of("list", "exitscope", "jdk", "cpython")) {
         Program p = exit(kind, n);
@@ -339,7 +403,7 @@ public final class ExitHarness {
         }
         boolean ordered = !kind.equals("jdk") || n == 1;
         System.out.printf(
-            "| %s | %,d | %s | %s | %s | %s | %s | %s | %s |%n",
+            "| %s | %,d | %s | %s | %s | %s | %s | %s | %s | %s |%n",
             switch (kind) {
               case "list" -> "plain list";
               case "jdk" -> n == 1 ? "one-hook JVM" : "raw JDK hooks";
@@ -353,29 +417,32 @@ public final class ExitHarness {
             ordered ? fmt(p.median(s -> s.ms("t-first-start", "t-last-end"))) : "—",
             ordered ? fmt(p.median(s -> s.ms("t-last-end", "end"))) : "—",
             fmt(p.median(ExitHarness::exitTime)),
-            fmt(p.median(Sample::wall)));
+            fmt(p.median(Sample::wall)),
+            spawner == null ? "—" : fmt(p.median(Sample::cpu)));
       }
     }
     System.out.println(
         "\n| exitscope / plain list | register | end of main → first handler | run |"
-            + " last handler → process end | exit | wall |");
-    System.out.println("| ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
+            + " last handler → process end | exit | wall | CPU |");
+    System.out.println("| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
     for (int n : HANDLERS) {
       Program es = exit("exitscope", n);
       Program list = exit("list", n);
       StringBuilder b = new StringBuilder(String.format("| %,d |", n));
-      for (String[] span :
-          new String[][] {
-            {"t-register-start", "t-register-end"},
-            {"t-main-end", "t-first-start"},
-            {"t-first-start", "t-last-end"},
-            {"t-last-end", "end"},
-            {"t-main-end", "end"},
-            {"spawn", "end"}
-          }) {
-        double ours = es.median(s -> s.ms(span[0], span[1]));
-        double floor = list.median(s -> s.ms(span[0], span[1]));
-        b.append(' ').append(floor < 0.1 ? "—" : fmt2(ours / floor) + "×").append(" |");
+      for (ToDoubleFunction<Sample> metric :
+          List.<ToDoubleFunction<Sample>>of(
+              ExitHarness::register,
+              s -> s.ms("t-main-end", "t-first-start"),
+              s -> s.ms("t-first-start", "t-last-end"),
+              s -> s.ms("t-last-end", "end"),
+              ExitHarness::exitTime,
+              Sample::wall,
+              Sample::cpu)) {
+        double ours = es.median(metric);
+        double floor = list.median(metric);
+        b.append(' ')
+            .append(floor < 0.1 || Double.isNaN(floor) ? "—" : fmt2(ours / floor) + "×")
+            .append(" |");
       }
       System.out.println(b);
     }
@@ -477,9 +544,9 @@ public final class ExitHarness {
     return fmt(p.median(Sample::wall)) + " (" + fmt(p.median(ExitHarness::exitTime)) + ")";
   }
 
-  private static String spread(Program p) {
-    Stats s = p.stats(Sample::wall);
-    return fmt(s.median) + " [" + fmt(s.p25) + "–" + fmt(s.p75) + "]";
+  private static String spread(Program p, ToDoubleFunction<Sample> metric) {
+    Stats s = p.stats(metric);
+    return fmt(s.median) + " [" + fmt(s.p25) + "–" + fmt(s.p75) + "] " + fmt(s.min);
   }
 
   private static String fmt(double d) {
@@ -516,7 +583,37 @@ public final class ExitHarness {
     return c;
   }
 
-  private static Sample once(List<String> command) throws IOException, InterruptedException {
+  /**
+   * Runs {@code command} to its end: through {@code spawn.py}, which also reports the child's CPU
+   * time, when CPython is there; else with a {@link ProcessBuilder}.
+   */
+  private Sample once(List<String> command) throws IOException, InterruptedException {
+    if (spawner == null) {
+      return spawnHere(command);
+    }
+    spawnerIn.write(String.join("\t", command));
+    spawnerIn.newLine();
+    spawnerIn.flush();
+    String header = spawnerOut.readLine();
+    if (header == null || !header.startsWith("@result ")) {
+      throw new IllegalStateException("spawn.py: " + header);
+    }
+    String[] f = header.split(" ");
+    Map<String, String> values = new HashMap<>();
+    for (int i = Integer.parseInt(f[5]); i > 0; i--) {
+      String line = spawnerOut.readLine();
+      int space = line.indexOf(' ');
+      if (space > 0) {
+        values.put(line.substring(0, space), line.substring(space + 1));
+      }
+    }
+    if (!f[3].equals("0")) {
+      throw new IllegalStateException(command + " exited with " + f[3]);
+    }
+    return new Sample(Long.parseLong(f[1]), Long.parseLong(f[2]), Long.parseLong(f[4]), values);
+  }
+
+  private static Sample spawnHere(List<String> command) throws IOException, InterruptedException {
     ProcessBuilder pb = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT);
     long spawn = System.nanoTime();
     Process p = pb.start();
@@ -535,7 +632,7 @@ public final class ExitHarness {
     if (status != 0) {
       throw new IllegalStateException(command + " exited with " + status);
     }
-    return new Sample(spawn, end, values);
+    return new Sample(spawn, end, -1, values);
   }
 
   /** The 1, 5 and 15 minute load averages, to judge how busy the machine was. */
