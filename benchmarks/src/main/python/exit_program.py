@@ -9,6 +9,37 @@ def noop():
     pass
 
 
+# The timed exit: the same work per handler as the JVM programs' Timeline.handled, the same stamps
+# (time.monotonic_ns is CLOCK_MONOTONIC, the clock of the JVM's System.nanoTime on Linux).
+stamps = {}
+newest = 0
+expected = 0
+disorder = 0
+
+
+def handled(i):
+    global expected, disorder
+    if i == newest:
+        stamps["t-first-start"] = time.monotonic_ns()
+    expected -= 1
+    if i != expected:
+        disorder += 1
+    if i == 0:
+        stamps["t-last-end"] = time.monotonic_ns()
+        stamps["disorder"] = disorder
+        sys.stdout.write("".join("%s %d\n" % kv for kv in stamps.items()))
+        sys.stdout.flush()
+
+
+def timed_exit(n):
+    global newest, expected
+    newest, expected = n - 1, n
+    stamps["t-register-start"] = time.monotonic_ns()
+    for i in range(n):
+        atexit.register(handled, i)
+    stamps["t-register-end"] = time.monotonic_ns()
+
+
 class Keyed:
     """Equal by key, as the Java side's Keyed record."""
 
@@ -34,9 +65,7 @@ def median(rounds, fn):
 def main():
     mode = sys.argv[1]
     if mode == "exit":
-        for _ in range(int(sys.argv[2])):
-            atexit.register(noop)
-        print("main-end-us", time.time_ns() // 1000, flush=True)
+        timed_exit(int(sys.argv[2]))
     elif mode == "memory":
         n = int(sys.argv[2])
         tracemalloc.start()
@@ -64,7 +93,7 @@ def main():
             keys = [Keyed(i) for i in range(registered)]
             for k in keys:
                 atexit.register(k)
-            calls = 2_000 if registered > 1_000 else 20_000
+            calls = 500 if registered > 1_000 else 5_000  # about 1 s a round: a scan per call
 
             def unregister_round():
                 t0 = time.perf_counter_ns()
@@ -79,4 +108,6 @@ def main():
 
 
 if __name__ == "__main__":
+    stamps["t-main-start"] = time.monotonic_ns()
     main()
+    stamps["t-main-end"] = time.monotonic_ns()  # the script's last action

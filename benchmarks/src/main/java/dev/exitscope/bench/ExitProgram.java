@@ -1,181 +1,29 @@
 package dev.exitscope.bench;
 
-import dev.exitscope.ExitHandler;
-import dev.exitscope.ExitScope;
-import java.time.Instant;
-import java.util.Arrays;
-import java.util.function.IntUnaryOperator;
-
 /**
- * The programs the harness times, one JVM each: {@code exit floor|exitscope|jdk N}, {@code memory
- * exitscope|jdk N}, {@code first}, {@code ops}. Each prints {@code key value} lines.
+ * The timed exit programs, one JVM each: {@code ExitProgram list|exitscope|jdk N}. Each registers
+ * {@code N} handlers doing the same work ({@link Timeline#handled}) and returns from {@code main};
+ * the last handler prints the in-process timestamps. This class has no lambdas and no static state,
+ * and names no exitscope type, so the JDK-only programs load nothing of exitscope.
  */
 public final class ExitProgram {
-  static final ExitHandler NOOP = () -> {};
-  static final Runnable NOOP_RUNNABLE = () -> {};
+  private ExitProgram() {}
 
   public static void main(String[] args) {
+    Timeline.mainStart = System.nanoTime();
+    int n = Integer.parseInt(args[1]);
     switch (args[0]) {
-      case "exit" -> exit(args[1], Integer.parseInt(args[2]));
-      case "memory" -> memory(args[1], Integer.parseInt(args[2]));
-      case "first" -> first();
-      case "ops" -> ops();
-      default -> throw new IllegalArgumentException("unknown mode " + args[0]);
+      case "list" -> PlainExit.list(n);
+      case "jdk" -> PlainExit.hooks(n);
+      case "exitscope" -> ScopeExit.register(n);
+      default -> throw new IllegalArgumentException(args[0]);
     }
+    Timeline.mainEnd = System.nanoTime(); // main's last action
   }
 
-  /** Registers n handlers and prints when main ends, in epoch microseconds. */
-  static void exit(String kind, int n) {
-    switch (kind) {
-      case "floor" -> Runtime.getRuntime().addShutdownHook(new Thread(NOOP_RUNNABLE));
-      case "jdk" -> {
-        for (int i = 0; i < n; i++) {
-          Runtime.getRuntime().addShutdownHook(new Thread(NOOP_RUNNABLE));
-        }
-      }
-      case "exitscope" -> {
-        ExitScope global = ExitScope.global();
-        for (int i = 0; i < n; i++) {
-          global.register(NOOP);
-        }
-      }
-      default -> throw new IllegalArgumentException("unknown kind " + kind);
-    }
-    stamp();
-  }
-
-  /** Prints the moment main is about to return. */
+  /** Prints the moment main is about to return, for programs timed from outside only. */
   static void stamp() {
-    Instant now = Instant.now();
-    System.out.println("main-end-us " + (now.getEpochSecond() * 1_000_000 + now.getNano() / 1_000));
-  }
-
-  /** Heap retained per registration of one handler object, after GC. */
-  static void memory(String kind, int n) {
-    Object keep;
-    long before = usedAfterGc();
-    if (kind.equals("exitscope")) {
-      ExitScope scope = ExitScope.create("memory");
-      for (int i = 0; i < n; i++) {
-        scope.register(NOOP);
-      }
-      keep = scope;
-    } else {
-      Thread[] hooks =
-          new Thread[n]; // the hooks themselves are retained by the JDK; the array is not counted
-      long arrayBytes = 16L + 4L * n;
-      for (int i = 0; i < n; i++) {
-        hooks[i] = new Thread(NOOP_RUNNABLE);
-        Runtime.getRuntime().addShutdownHook(hooks[i]);
-      }
-      before += arrayBytes;
-      keep = hooks;
-    }
-    long after = usedAfterGc();
-    System.out.println("bytes-per-registration " + (after - before) / (double) n);
-    System.out.println("kept " + keep.hashCode() % 2);
-    if (kind.equals("jdk")) {
-      Runtime.getRuntime().halt(0); // do not time the exit of the hooks here
-    }
-  }
-
-  private static long usedAfterGc() {
-    Runtime rt = Runtime.getRuntime();
-    long used = Long.MAX_VALUE;
-    for (int i = 0; i < 5; i++) {
-      System.gc();
-      used = Math.min(used, rt.totalMemory() - rt.freeMemory());
-    }
-    return used;
-  }
-
-  /** The first registration of the JVM: class loading and hook installation included. */
-  static void first() {
-    long t0 = System.nanoTime();
-    ExitScope.global().register(NOOP);
-    long t1 = System.nanoTime();
-    Runtime.getRuntime().addShutdownHook(new Thread(NOOP_RUNNABLE));
-    long t2 = System.nanoTime();
-    System.out.println("first-register-us " + (t1 - t0) / 1_000.0);
-    System.out.println("first-jdk-hook-us " + (t2 - t1) / 1_000.0);
-  }
-
-  /** Per-call costs, medians of rounds after a warm-up, as CPython's script measures them. */
-  static void ops() {
-    System.out.println(
-        "register-ns "
-            + median(
-                7,
-                () -> {
-                  int batch = 1_000;
-                  int batches = 1_000;
-                  long took = 0;
-                  for (int b = 0; b < batches; b++) {
-                    ExitScope scope = ExitScope.create("ops");
-                    long t0 = System.nanoTime();
-                    for (int i = 0; i < batch; i++) {
-                      scope.register(NOOP);
-                    }
-                    took += System.nanoTime() - t0;
-                  }
-                  return took / (double) (batch * batches);
-                }));
-    for (int registered : new int[] {1_000, 20_000, 100_000, 1_000_000}) {
-      ExitScope scope = ExitScope.create("ops");
-      Keyed[] keys = new Keyed[registered];
-      for (int i = 0; i < registered; i++) {
-        keys[i] = new Keyed(i);
-        scope.register(keys[i]);
-      }
-      usedAfterGc(); // the steady state of handlers registered long ago: promoted, not being copied
-      System.out.println(
-          "unregister-ns-"
-              + registered
-              + " "
-              + unregisterCost(scope, keys, i -> (i * 7919) % registered));
-      int hot = registered / 2;
-      System.out.println(
-          "unregister-same-key-ns-" + registered + " " + unregisterCost(scope, keys, i -> hot));
-    }
-  }
-
-  /**
-   * Median ns of {@code unregister(new Keyed(k))}, which must remove one, plus the {@code register}
-   * that restores it, for k = {@code keyOf(call)}.
-   */
-  private static double unregisterCost(ExitScope scope, Keyed[] keys, IntUnaryOperator keyOf) {
-    int calls = 200_000;
-    return median(
-        7,
-        () -> {
-          long t0 = System.nanoTime();
-          for (int i = 0; i < calls; i++) {
-            int k = keyOf.applyAsInt(i);
-            if (scope.unregister(new Keyed(k)) != 1) {
-              throw new AssertionError("not found: " + k);
-            }
-            scope.register(keys[k]);
-          }
-          return (System.nanoTime() - t0) / (double) calls;
-        });
-  }
-
-  record Keyed(int key) implements ExitHandler {
-    @Override
-    public void run() {}
-  }
-
-  private interface Round {
-    double run();
-  }
-
-  private static double median(int rounds, Round round) {
-    round.run(); // warm-up
-    double[] r = new double[rounds];
-    for (int i = 0; i < rounds; i++) {
-      r[i] = round.run();
-    }
-    Arrays.sort(r);
-    return r[rounds / 2];
+    long now = System.nanoTime();
+    System.out.println(new StringBuilder("t-main-end ").append(now));
   }
 }

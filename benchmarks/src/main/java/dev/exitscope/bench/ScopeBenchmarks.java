@@ -3,6 +3,8 @@ package dev.exitscope.bench;
 import dev.exitscope.ExitHandler;
 import dev.exitscope.ExitScope;
 import dev.exitscope.Registration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -19,7 +21,10 @@ import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
 
-/** The scope's operations, with the JDK's shutdown hooks as the baseline in the same run. */
+/**
+ * The scope's operations, with a plain {@code ArrayList} (the floor of issue 14) and the JDK's
+ * shutdown hooks as baselines in the same run. Public API only.
+ */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
 @Warmup(iterations = 3, time = 1)
@@ -46,6 +51,41 @@ public class ScopeBenchmarks {
     return scope;
   }
 
+  /**
+   * A new handler object per registration, as the whole-process harness registers them: each one's
+   * identity hash code is computed once, by the registration.
+   */
+  @Benchmark
+  @OperationsPerInvocation(BATCH)
+  public ExitScope registerDistinct() {
+    ExitScope scope = ExitScope.create("bench");
+    for (int i = 0; i < BATCH; i++) {
+      scope.register(handler(i));
+    }
+    return scope;
+  }
+
+  /** The floor of {@link #registerDistinct}: the same new handlers added to a plain list. */
+  @Benchmark
+  @OperationsPerInvocation(BATCH)
+  public List<Runnable> listAdd() {
+    List<Runnable> list = new ArrayList<>();
+    for (int i = 0; i < BATCH; i++) {
+      list.add(runnable(i));
+    }
+    return list;
+  }
+
+  static int ran;
+
+  static ExitHandler handler(int i) {
+    return () -> ran += i;
+  }
+
+  static Runnable runnable(int i) {
+    return () -> ran += i;
+  }
+
   @State(Scope.Thread)
   public static class Open {
     final ExitScope scope = ExitScope.create("bench");
@@ -55,6 +95,13 @@ public class ScopeBenchmarks {
   public boolean pushAndUnregister(Open s) {
     Registration r = s.scope.push(NOOP);
     return r.unregister();
+  }
+
+  /** A push and a pop: register one handler, then run() pops and runs it and finds none left. */
+  @Benchmark
+  public void registerAndRun(Open s) {
+    s.scope.register(NOOP);
+    s.scope.run();
   }
 
   @State(Scope.Benchmark)
@@ -123,6 +170,39 @@ public class ScopeBenchmarks {
   @BenchmarkMode(Mode.SingleShotTime)
   public void run100k(Full s) {
     s.scope.run();
+  }
+
+  @State(Scope.Thread)
+  public static class FullList {
+    List<Runnable> list;
+
+    @Setup(Level.Invocation)
+    public void fill() {
+      list = new ArrayList<>();
+      for (int i = 0; i < 100_000; i++) {
+        list.add(NOOP_RUNNABLE);
+      }
+    }
+  }
+
+  static final Runnable NOOP_RUNNABLE = () -> {};
+
+  /** The floor of {@link #run100k}: a plain list of 100,000 no-op handlers run newest first. */
+  @Benchmark
+  @OperationsPerInvocation(100_000)
+  @Warmup(iterations = 3, batchSize = 1)
+  @Measurement(iterations = 10, batchSize = 1)
+  @BenchmarkMode(Mode.SingleShotTime)
+  public void listRun100k(FullList s) {
+    List<Runnable> list = s.list;
+    for (int i = list.size() - 1; i >= 0; i--) {
+      try {
+        list.get(i).run();
+      } catch (Throwable t) {
+        t.printStackTrace();
+      }
+    }
+    list.clear();
   }
 
   /** The JDK baseline: a hook is a Thread, added then removed. */
