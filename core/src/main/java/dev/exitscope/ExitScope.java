@@ -76,7 +76,9 @@ public final class ExitScope implements ExitHandler, AutoCloseable {
   private final Object hookLock = new Object();
   private volatile boolean hookInstalled;
   private volatile @Nullable Duration deadline;
-  private volatile ExitListener listener = ExitListener.stderr();
+
+  /** Null for {@link ExitListener#stderr()}, which a quiet exit then never loads. */
+  private volatile @Nullable ExitListener listener;
 
   ExitScope(String name, @Nullable ExitHook hook) {
     this.name = Objects.requireNonNull(name, "name");
@@ -307,11 +309,12 @@ public final class ExitScope implements ExitHandler, AutoCloseable {
     if (set != null || hook == null) {
       return set != null ? set : DEFAULT_DEADLINE;
     }
-    PropertyDeadline property = PropertyDeadline.read();
-    if (property.problem != null) {
-      System.err.println(property.problem);
+    Duration d = Durations.fromProperty(DEADLINE_PROPERTY, DEFAULT_DEADLINE);
+    String problem = Durations.takeProblem();
+    if (problem != null) {
+      System.err.println(problem);
     }
-    return property.value;
+    return d;
   }
 
   /**
@@ -399,13 +402,11 @@ public final class ExitScope implements ExitHandler, AutoCloseable {
         return;
       }
       try {
-        h.install(
-            new Runnable() { // not a lambda: loading one costs milliseconds in a JVM without any
-              @Override
-              public void run() {
-                runAtExit();
-              }
-            });
+        h.install(new Task(false));
+        Thread prepare = new Thread(null, new Task(true), "exitscope-prepare", 0, false);
+        prepare.setDaemon(true);
+        prepare.setContextClassLoader(null);
+        prepare.start();
       } catch (IllegalStateException exiting) {
         // The JVM is already exiting without our hook: run registrations at once from now on.
         stack.closeAndDrain();
@@ -431,57 +432,38 @@ public final class ExitScope implements ExitHandler, AutoCloseable {
     runs.incrementAndGet();
     try {
       Duration set = deadline;
-      PropertyDeadline property = set == null && hook != null ? PropertyDeadline.read() : null;
-      Duration d = set != null ? set : property != null ? property.value : DEFAULT_DEADLINE;
-      String note = property != null ? property.problem : null;
+      Duration d = set != null ? set : Durations.fromProperty(DEADLINE_PROPERTY, DEFAULT_DEADLINE);
+      String note = set != null ? null : Durations.takeProblem();
       new ExitRun(name, stack, d, listener, Objects.requireNonNull(hook), note).run();
     } finally {
       runs.decrementAndGet();
     }
   }
 
+  /**
+   * What the hook runs at exit; or, started once the hook is installed, a dry run on a thread of
+   * its own that loads and links the classes of the run at exit, so that the exit does not pay for
+   * that. A class, not a lambda: loading one costs milliseconds in a JVM without any.
+   */
+  private final class Task implements Runnable {
+    private final boolean prepare;
+
+    Task(boolean prepare) {
+      this.prepare = prepare;
+    }
+
+    @Override
+    public void run() {
+      if (prepare) {
+        ExitRun.prepare(Objects.requireNonNull(hook));
+      } else {
+        runAtExit();
+      }
+    }
+  }
+
   /** Holder: the global scope exists once asked for, and installs nothing until a registration. */
   private static final class Global {
     static final ExitScope SCOPE = new ExitScope("global", new JvmShutdownHook());
-  }
-
-  /** The deadline {@value #DEADLINE_PROPERTY} gives; a value that cannot be read, reported once. */
-  private static final class PropertyDeadline {
-    private static boolean reported; // guarded by PropertyDeadline.class
-
-    final Duration value;
-
-    /** Why the property was ignored, the first time only; else null. */
-    final @Nullable String problem;
-
-    private PropertyDeadline(Duration value, @Nullable String problem) {
-      this.value = value;
-      this.problem = problem;
-    }
-
-    static PropertyDeadline read() {
-      String text = null;
-      try {
-        text = System.getProperty(DEADLINE_PROPERTY);
-        return new PropertyDeadline(text == null ? DEFAULT_DEADLINE : Durations.parse(text), null);
-      } catch (RuntimeException e) { // malformed, too long, or not readable at all
-        String problem = null;
-        synchronized (PropertyDeadline.class) {
-          if (!reported) {
-            reported = true;
-            problem =
-                "exitscope: ignoring -D"
-                    + DEADLINE_PROPERTY
-                    + "="
-                    + text
-                    + " ("
-                    + e.getMessage()
-                    + "); using the default "
-                    + DEFAULT_DEADLINE;
-          }
-        }
-        return new PropertyDeadline(DEFAULT_DEADLINE, problem);
-      }
-    }
   }
 }

@@ -6,6 +6,7 @@ import java.time.temporal.ChronoUnit;
 import java.util.Locale;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
 
 /** Parsing and checking of the durations users give. */
 public final class Durations {
@@ -45,6 +46,43 @@ public final class Durations {
       }
     }
     return requirePositive(d, "duration");
+  }
+
+  private static boolean reported; // guarded by Durations.class
+  private static @Nullable String problem; // guarded by Durations.class
+
+  /**
+   * The duration the system property {@code name} gives, or {@code fallback} if it is not set or
+   * cannot be read (malformed, too long, or not readable at all); the first time it cannot be read,
+   * {@link #takeProblem()} says why.
+   */
+  public static synchronized Duration fromProperty(String name, Duration fallback) {
+    String text = null;
+    try {
+      text = System.getProperty(name);
+      return text == null ? fallback : parse(text);
+    } catch (RuntimeException e) {
+      if (!reported) {
+        reported = true;
+        problem =
+            "exitscope: ignoring -D"
+                + name
+                + "="
+                + text
+                + " ("
+                + e.getMessage()
+                + "); using the default "
+                + fallback;
+      }
+      return fallback;
+    }
+  }
+
+  /** Why the property could not be read, once, to the first caller after it failed; else null. */
+  public static synchronized @Nullable String takeProblem() {
+    String p = problem;
+    problem = null;
+    return p;
   }
 
   /** Returns {@code d} if it is positive, naming {@code parameter} in the exception if not. */

@@ -44,7 +44,12 @@ public final class ExitRun {
    */
   private final Object monitor;
 
-  private final Reporter reporter;
+  /** Null for the default, {@link StderrReporter}. */
+  private final @Nullable ExitListener listener;
+
+  /** Made by the first report: a quiet exit loads none of the reporting path. */
+  private @Nullable Reporter reporter;
+
   private final boolean progress;
   private long end;
   private int succeeded;
@@ -63,7 +68,7 @@ public final class ExitRun {
       String scope,
       HandlerStack stack,
       Duration deadline,
-      ExitListener listener,
+      @Nullable ExitListener listener,
       ExitHook hook,
       @Nullable String note) {
     this.scope = scope;
@@ -72,9 +77,36 @@ public final class ExitRun {
     this.hook = hook;
     this.deadlineNanos = Durations.toNanos(deadline);
     this.note = note;
-    this.reporter = new Reporter(monitor, listener);
-    this.progress = reporter.wantsProgress();
+    this.listener = listener;
+    this.progress = listener != null && !(listener instanceof StderrReporter);
     this.frame = new Frame(stack, scope, "", Long.MAX_VALUE, null);
+  }
+
+  /**
+   * A dry run on an empty stack, made once a scope's exit hook is installed, on a thread of its
+   * own: it loads and links the classes of the run at exit and starts a worker once, so that the
+   * exit itself pays for neither.
+   */
+  public static void prepare(ExitHook hook) {
+    new ExitRun("prepare", new HandlerStack(), Duration.ofSeconds(1), null, hook, null).run();
+  }
+
+  /** The reporting path, made at the first report; called holding the monitor. */
+  private Reporter reporter() {
+    Reporter r = reporter;
+    if (r == null) {
+      reporter = r = new Reporter(monitor, listener != null ? listener : StderrReporter.INSTANCE);
+    }
+    return r;
+  }
+
+  /** Queues a report; see {@link Reporter#post}. */
+  private void post(Event e, boolean mayWait) {
+    Reporter r;
+    synchronized (monitor) {
+      r = reporter();
+    }
+    r.post(e, mayWait);
   }
 
   /**
@@ -95,53 +127,60 @@ public final class ExitRun {
       end = start + Math.min(deadlineNanos, Long.MAX_VALUE / 2);
       frame = new Frame(stack, scope, "", end, null);
       if (note != null) {
-        reporter.post(Event.note(note), false);
+        reporter().post(Event.note(note), false);
       }
       if (progress) {
-        reporter.post(new Event(Event.RUN_STARTED, scope, null, stack.size(), 0), false);
+        reporter().post(new Event(Event.RUN_STARTED, scope, null, stack.size(), 0), false);
       }
       w = startWorker();
     }
+    // When the watchdog first saw the running handler: a handler without a timeout of its own does
+    // not read the clock when it starts, so its time is known to within one poll.
+    int seenStep = 0;
+    long seenAt = start;
     long lastLook = start;
     while (true) {
-      Node current;
-      String path;
-      long ran;
+      Node current = null;
+      String path = "";
+      long ran = 0;
       boolean timeout = false;
       Thread stuckReporter = null;
       synchronized (monitor) {
-        while (true) {
-          if (w.finished) {
-            break;
-          }
+        while (!w.finished) {
           long now = System.nanoTime();
-          stuckReporter = reporter.giveUpIfStuck(now);
-          if (stuckReporter != null) {
+          Reporter r = reporter;
+          if (r != null && (stuckReporter = r.giveUpIfStuck(now)) != null) {
             break;
           }
           current = w.current;
+          if (w.steps != seenStep) {
+            seenStep = w.steps;
+            seenAt = w.clocked ? w.started : now;
+          }
           long limit = current == null ? end : w.limit;
-          if (now - limit >= 0) {
-            timeout = true;
+          timeout = now - limit >= 0;
+          if (timeout) {
             w.abandoned = true;
             if (current != null) {
               timedOut++;
             }
             break;
           }
-          if (current != null && now - w.started >= POLL_NANOS && now - lastLook >= POLL_NANOS) {
+          if (current != null && now - seenAt >= POLL_NANOS && now - lastLook >= POLL_NANOS) {
             lastLook = now;
             break; // a long-running handler: look at its stack for an exit call
           }
-          long wake = Math.min(Math.min(limit, reporter.nextCheck()), now + POLL_NANOS);
-          interrupted |= Monitors.await(monitor, wake - now);
+          long wake = Math.min(limit, now + POLL_NANOS);
+          if (r != null) {
+            wake = Math.min(wake, r.nextCheck());
+          }
+          interrupted |= await(monitor, wake - now);
         }
         if (w.finished) {
           break;
         }
-        current = w.current;
         path = w.path;
-        ran = System.nanoTime() - w.started;
+        ran = System.nanoTime() - seenAt;
       }
       if (stuckReporter != null) {
         stuckReporter.interrupt();
@@ -151,7 +190,7 @@ public final class ExitRun {
       if (timeout) {
         w.interrupt();
         if (current != null) {
-          reporter.post(new Event(Event.TIMED_OUT, path, current, at, ran), false);
+          post(new Event(Event.TIMED_OUT, path, current, at, ran), false);
         }
         synchronized (monitor) {
           if (System.nanoTime() - end >= 0) {
@@ -159,6 +198,7 @@ public final class ExitRun {
             break;
           }
           w = startWorker();
+          seenStep = 0;
         }
       } else if (current != null && hook.isStuckInExit(at)) {
         synchronized (monitor) {
@@ -168,27 +208,56 @@ public final class ExitRun {
           w.abandoned = true;
           failed++;
           w = startWorker();
+          seenStep = 0;
         }
-        reporter.post(new Event(Event.CALLED_EXIT, path, current, at, 0), false);
+        post(new Event(Event.CALLED_EXIT, path, current, at, 0), false);
       }
     }
-    if (progress) {
-      ExitSummary summary;
-      synchronized (monitor) {
-        summary =
-            new ExitSummary(
-                succeeded,
-                failed,
-                timedOut,
-                skipped,
-                reporter.dropped(),
-                Duration.ofNanos(System.nanoTime() - start));
+    Reporter r;
+    synchronized (monitor) {
+      if (progress) {
+        reporter()
+            .post(
+                new Event(
+                    Event.RUN_FINISHED,
+                    scope,
+                    null,
+                    new ExitSummary(
+                        succeeded,
+                        failed,
+                        timedOut,
+                        skipped,
+                        reporter().dropped(),
+                        Duration.ofNanos(System.nanoTime() - start)),
+                    0),
+                false);
       }
-      reporter.post(new Event(Event.RUN_FINISHED, scope, null, summary, 0), false);
+      r = reporter;
     }
-    interrupted |= reporter.finish(end + REPORT_GRACE_NANOS);
+    if (r != null) {
+      interrupted |= r.finish(end + REPORT_GRACE_NANOS);
+    }
     if (interrupted) {
       Thread.currentThread().interrupt(); // kept for the caller, once the run no longer waits
+    }
+  }
+
+  /**
+   * Waits on {@code monitor}, which the caller holds, for at most {@code nanos} (no wait if not
+   * positive). An interrupt ends the wait early and is returned, not kept: the interrupt status is
+   * clear afterwards, so the caller's next wait blocks again instead of spinning.
+   *
+   * @return whether the wait was interrupted
+   */
+  static boolean await(Object monitor, long nanos) {
+    if (nanos <= 0) {
+      return false;
+    }
+    try {
+      TimeUnit.NANOSECONDS.timedWait(monitor, nanos);
+      return false;
+    } catch (InterruptedException e) {
+      return true;
     }
   }
 
@@ -221,7 +290,7 @@ public final class ExitRun {
   private void report(String scopeName, List<Event.Skipped> left) {
     if (!left.isEmpty()) {
       skipped += left.size();
-      reporter.post(new Event(Event.SKIPPED, scopeName, null, left, 0), false);
+      reporter().post(new Event(Event.SKIPPED, scopeName, null, left, 0), false);
     }
   }
 
@@ -313,8 +382,19 @@ public final class ExitRun {
     // Guarded by the monitor; read without it only by the worker itself.
     @Nullable Node current;
     String path = "";
+
+    /** Handlers started, so that the watchdog tells one from the next without a clock. */
+    int steps;
+
+    /** When the current handler started; read only if {@link #clocked}. */
     long started;
-    volatile long limit;
+
+    /** Whether {@link #started} was read: the handler has a timeout, or progress is reported. */
+    boolean clocked;
+
+    /** When the watchdog gives up on the current handler. */
+    long limit;
+
     boolean finished;
     boolean abandoned;
 
@@ -348,9 +428,13 @@ public final class ExitRun {
         next = report == null ? startNext() : null;
       }
       if (report != null) {
-        reporter.post(report, true);
+        Reporter r;
+        synchronized (monitor) {
+          r = reporter();
+        }
+        r.post(report, true);
         if (report.kind == Event.FAILED) {
-          reporter.awaitInOrder(report); // stderr shows it before what the next handler prints
+          r.awaitInOrder(report); // stderr shows it before what the next handler prints
         }
         synchronized (monitor) {
           next = abandoned ? null : startNext();
@@ -361,7 +445,7 @@ public final class ExitRun {
       }
       Thread.interrupted(); // a handler starts uninterrupted, whatever the last one did
       if (progress) {
-        reporter.post(new Event(Event.STARTED, path, next, null, 0), true);
+        post(new Event(Event.STARTED, path, next, null, 0), true);
       }
       failure = null;
       try {
@@ -401,10 +485,14 @@ public final class ExitRun {
         monitor.notifyAll();
         return null;
       }
-      started = System.nanoTime();
       long timeout = n.timeoutNanos();
       long frameEnd = frame.end;
+      clocked = timeout > 0 || progress;
+      if (clocked) {
+        started = System.nanoTime();
+      }
       limit = timeout > 0 && timeout < frameEnd - started ? started + timeout : frameEnd;
+      steps++;
       current = n;
       if (limit != end) {
         monitor.notifyAll(); // the watchdog may need to wake earlier than it planned

@@ -77,11 +77,6 @@ final class Reporter {
     this.copyProblems = listener instanceof LoggerReporter l && l.copiesProblemsToStderr();
   }
 
-  /** Whether the listener wants more than problems: started, finished, summaries. */
-  boolean wantsProgress() {
-    return !listenerIsStderr;
-  }
-
   /**
    * Queues {@code e} for delivery. Never blocks on a report: with {@code mayWait}, a full queue is
    * waited on for at most a share, after which the event is dropped and counted.
@@ -91,7 +86,7 @@ final class Reporter {
       if (mayWait && queue.size() >= CAPACITY) {
         long until = System.nanoTime() + SHARE_NANOS;
         for (long left; queue.size() >= CAPACITY && (left = until - System.nanoTime()) > 0; ) {
-          Monitors.await(monitor, left);
+          ExitRun.await(monitor, left);
         }
         if (queue.size() >= CAPACITY) {
           drop(e);
@@ -114,7 +109,7 @@ final class Reporter {
     synchronized (monitor) {
       long until = System.nanoTime() + ORDER_NANOS;
       for (long left; !e.done && !gaveUp && (left = until - System.nanoTime()) > 0; ) {
-        Monitors.await(monitor, left);
+        ExitRun.await(monitor, left);
       }
     }
   }
@@ -229,7 +224,7 @@ final class Reporter {
         } else {
           stuck = giveUpIfStuck(now);
           if (stuck == null) {
-            interrupted |= Monitors.await(monitor, Math.min(nextCheck(), hardEnd) - now);
+            interrupted |= ExitRun.await(monitor, Math.min(nextCheck(), hardEnd) - now);
             continue;
           }
         }
@@ -277,7 +272,7 @@ final class Reporter {
             thread = null;
             return;
           }
-          Monitors.await(monitor, Long.MAX_VALUE);
+          ExitRun.await(monitor, Long.MAX_VALUE);
         }
         current = e;
         stage = NAMING;
