@@ -116,7 +116,10 @@ public final class ExitScope implements ExitHandler, AutoCloseable {
    * @throws NullPointerException if {@code handler} is null, in which case nothing is registered
    */
   public ExitHandler register(ExitHandler handler) {
-    add(node(Objects.requireNonNull(handler, "handler"), null, 0));
+    if (handler == null) { // no call to requireNonNull: registering runs cold, and calls cost
+      throw new NullPointerException("handler");
+    }
+    add(handler instanceof ExitScope ? node(handler, null, 0) : new Node(handler, stack));
     return handler;
   }
 
@@ -380,12 +383,14 @@ public final class ExitScope implements ExitHandler, AutoCloseable {
       return Node.nested(inner, inner.stack, name, timeoutNanos, false, stack);
     }
     return name == null
-        ? Node.of(handler, stack)
+        ? new Node(handler, stack)
         : Node.described(handler, name, timeoutNanos, stack);
   }
 
   private Node add(Node node) {
-    installHook();
+    if (hook != null && !hookInstalled) {
+      installHook();
+    }
     if (!stack.push(node)) {
       Runs.runNow(node);
     }
@@ -393,10 +398,7 @@ public final class ExitScope implements ExitHandler, AutoCloseable {
   }
 
   private void installHook() {
-    ExitHook h = hook;
-    if (h == null || hookInstalled) {
-      return;
-    }
+    ExitHook h = Objects.requireNonNull(hook);
     synchronized (hookLock) {
       if (hookInstalled || stack.isClosed()) {
         return;

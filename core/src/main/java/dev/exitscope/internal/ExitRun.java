@@ -303,12 +303,13 @@ public final class ExitRun {
       Frame f = frame;
       Frame outer = f.outer;
       if (outer == null) {
-        Node n = f.stack.popOrClose();
-        if (n == null || enter(n)) {
-          w.path = "";
-          return n;
+        Node n = stack.popOrCloseHeld(); // the monitor is this stack's lock
+        if (n instanceof Node.Nested nested) {
+          enter(nested);
+          continue;
         }
-        continue;
+        w.path = "";
+        return n;
       }
       if (System.nanoTime() - f.end >= 0) { // a nested scope's own time is up
         List<Event.Skipped> left = new ArrayList<>();
@@ -322,37 +323,30 @@ public final class ExitRun {
       Node n = f.stack.popOrClose();
       if (n == null) {
         frame = outer;
-      } else if (enter(n)) {
+      } else if (n instanceof Node.Nested nested) {
+        enter(nested);
+      } else {
         w.path = f.path;
         return n;
       }
     }
   }
 
-  /**
-   * Makes a scope registered as {@code n} the innermost scope being run; returns false then, true
-   * if {@code n} is a plain handler to run.
-   */
-  private boolean enter(Node n) {
-    HandlerStack inner = n.nested();
-    if (inner == null) {
-      return true;
-    }
+  /** Makes the scope registered as {@code n} the innermost scope being run. */
+  private void enter(Node.Nested n) {
     for (Frame f = frame; f != null; f = f.outer) {
-      if (f.stack == inner) {
-        return false; // a scope registered in itself, or in a scope it holds: it is being run
+      if (f.stack == n.inner) {
+        return; // a scope registered in itself, or in a scope it holds: it is being run
       }
     }
     long now = System.nanoTime();
     long limit =
         Math.min(frame.end - now, Durations.toNanos(((ExitScope) n.handler).getDeadline()));
-    long timeout = n.timeoutNanos();
-    if (timeout > 0) {
-      limit = Math.min(limit, timeout);
+    if (n.timeoutNanos > 0) {
+      limit = Math.min(limit, n.timeoutNanos);
     }
     String name = n.name(true);
-    frame = new Frame(inner, frame.path + name, frame.path + name + "/", now + limit, frame);
-    return false;
+    frame = new Frame(n.inner, frame.path + name, frame.path + name + "/", now + limit, frame);
   }
 
   /** A scope being run: the outermost, or one nested in it. Immutable. */
@@ -485,7 +479,7 @@ public final class ExitRun {
         monitor.notifyAll();
         return null;
       }
-      long timeout = n.timeoutNanos();
+      long timeout = Node.timeoutNanos(n);
       long frameEnd = frame.end;
       clocked = timeout > 0 || progress;
       if (clocked) {

@@ -28,11 +28,7 @@ public final class HandlerStack {
   /**
    * Sentinel of the circular list: {@code head.next} is the newest, {@code head.prev} the oldest.
    */
-  private final Node head =
-      new Node(this, null) {
-        @Override
-        public void invoke() {}
-      };
+  private final Node head = new Node((Object) this, null);
 
   /**
    * The hash index; null until a removal by equality needs it, and again once the stack empties.
@@ -61,6 +57,7 @@ public final class HandlerStack {
    *
    * @return {@code false}, adding nothing, if the stack is closed
    */
+  @SuppressWarnings("NullAway") // head.next: a linked node's links are never null
   public boolean push(Node node) {
     boolean hashed = false;
     while (true) {
@@ -70,7 +67,7 @@ public final class HandlerStack {
         }
         @Nullable Node[] t = table;
         if (t == null || hashed) {
-          Node newest = castToNonNull(head.next);
+          Node newest = head.next;
           node.prev = head;
           node.next = newest;
           newest.prev = node;
@@ -112,10 +109,17 @@ public final class HandlerStack {
    * can slip in between the last pop and the close.
    */
   public synchronized @Nullable Node popOrClose() {
-    Node newest = pop();
-    if (newest == null) {
+    return popOrCloseHeld();
+  }
+
+  /** {@link #popOrClose()} for a caller that holds this stack's lock: the run at exit. */
+  @Nullable Node popOrCloseHeld() {
+    Node newest = castToNonNull(head.next);
+    if (newest == head) {
       closed = true;
+      return null;
     }
+    unlink(newest);
     return newest;
   }
 
@@ -282,9 +286,10 @@ public final class HandlerStack {
     return found;
   }
 
+  @SuppressWarnings("NullAway") // a linked node's links are never null
   private void unlink(Node node) {
-    Node prev = castToNonNull(node.prev);
-    Node next = castToNonNull(node.next);
+    Node prev = node.prev;
+    Node next = node.next;
     prev.next = next;
     next.prev = prev;
     node.prev = null;

@@ -10,9 +10,11 @@ import org.jspecify.annotations.Nullable;
 /**
  * One registration: the handler (its equality key), its arguments, and its links in the {@link
  * HandlerStack}. Kept small on purpose (40 bytes for a plain handler on a 64-bit JVM with
- * compressed pointers): a process may hold a million of them.
+ * compressed pointers): a process may hold a million of them. A plain handler is a {@code Node}
+ * itself, not a subclass, and the run at exit tells the others apart by their class rather than by
+ * calling methods: the exit runs cold code, where every call costs.
  */
-public abstract class Node implements Registration {
+public class Node implements Registration {
   final Object handler;
 
   /** The handler's hash, once the stack indexes it; written only under the stack's lock. */
@@ -30,13 +32,22 @@ public abstract class Node implements Registration {
 
   @Nullable Node chainNext;
 
+  /** A plain handler's registration in {@code stack}. */
+  public Node(ExitHandler handler, HandlerStack stack) {
+    this.handler = handler;
+    this.stack = stack;
+  }
+
+  /** A stack's sentinel, or the registration of a handler with arguments. */
   Node(Object handler, @Nullable HandlerStack stack) {
     this.handler = handler;
     this.stack = stack;
   }
 
   /** Runs the handler on the calling thread. */
-  public abstract void invoke() throws Exception;
+  public void invoke() throws Exception {
+    ((ExitHandler) handler).run();
+  }
 
   /** The name reports use: the given one, else a readable form of the handler. */
   public String name() {
@@ -52,13 +63,8 @@ public abstract class Node implements Registration {
   }
 
   /** This registration's own timeout in nanoseconds, or 0 for none. */
-  public long timeoutNanos() {
-    return 0;
-  }
-
-  /** The registrations of a scope registered as this handler, to run as steps at exit; or null. */
-  @Nullable HandlerStack nested() {
-    return null;
+  static long timeoutNanos(Node n) {
+    return n instanceof Described d ? d.timeoutNanos : 0;
   }
 
   @Override
@@ -69,10 +75,6 @@ public abstract class Node implements Registration {
   @Override
   public String toString() {
     return "Registration[" + name() + "]";
-  }
-
-  public static Node of(ExitHandler handler, HandlerStack stack) {
-    return new Plain(handler, stack);
   }
 
   public static <A extends @Nullable Object> Node of(
@@ -109,17 +111,6 @@ public abstract class Node implements Registration {
   /** {@code resource.close()}, keyed by the resource: {@code ExitScope.closing}. */
   public static Node closing(AutoCloseable resource, HandlerStack stack) {
     return new Closing(resource, stack);
-  }
-
-  private static final class Plain extends Node {
-    Plain(ExitHandler handler, HandlerStack stack) {
-      super(handler, stack);
-    }
-
-    @Override
-    public void invoke() throws Exception {
-      ((ExitHandler) handler).run();
-    }
   }
 
   private static final class WithArg<A extends @Nullable Object> extends Node {
@@ -165,9 +156,10 @@ public abstract class Node implements Registration {
     }
   }
 
-  private static final class Described extends Node {
+  /** A handler pushed with a name, and maybe a timeout of its own. */
+  static class Described extends Node {
     private final String name;
-    private final long timeoutNanos;
+    final long timeoutNanos;
 
     Described(ExitHandler handler, String name, long timeoutNanos, HandlerStack stack) {
       super(handler, stack);
@@ -176,25 +168,14 @@ public abstract class Node implements Registration {
     }
 
     @Override
-    public void invoke() throws Exception {
-      ((ExitHandler) handler).run();
-    }
-
-    @Override
     String name(boolean safe) {
       return name;
     }
-
-    @Override
-    public long timeoutNanos() {
-      return timeoutNanos;
-    }
   }
 
-  private static final class Nested extends Node {
-    private final HandlerStack inner;
-    private final @Nullable String name;
-    private final long timeoutNanos;
+  /** A scope registered in another: its registrations are run as steps at exit. */
+  static final class Nested extends Described {
+    final HandlerStack inner;
     private final boolean close;
 
     Nested(
@@ -204,10 +185,8 @@ public abstract class Node implements Registration {
         long timeoutNanos,
         boolean close,
         HandlerStack stack) {
-      super(scope, stack);
+      super(scope, name != null ? name : scope.getName(), timeoutNanos, stack);
       this.inner = inner;
-      this.name = name;
-      this.timeoutNanos = timeoutNanos;
       this.close = close;
     }
 
@@ -218,21 +197,6 @@ public abstract class Node implements Registration {
       } else {
         ((ExitScope) handler).run();
       }
-    }
-
-    @Override
-    String name(boolean safe) {
-      return name != null ? name : ((ExitScope) handler).getName();
-    }
-
-    @Override
-    public long timeoutNanos() {
-      return timeoutNanos;
-    }
-
-    @Override
-    HandlerStack nested() {
-      return inner;
     }
   }
 
