@@ -101,7 +101,7 @@ object ExitScopeInAppMain {
   fun main(args: Array<String>) = suspendApp(CoroutineName("app")) {
     exitScope {
       registerSuspend { println("exitScope handler in ${coroutineContext[CoroutineName]?.name}") }
-      register { println("blocking handler on ${Thread.currentThread().name.substringBefore('-')}") }
+      register { println("blocking handler off the main thread: ${Thread.currentThread().name != "main"}") }
       println("ready")
       awaitCancellation()
     }
