@@ -51,8 +51,9 @@ public interface SuspendAppScope : CoroutineScope {
  *   does not wait for it.
  *
  * The exit waits for the main coroutine at most [timeout], or a little less than the deadline
- * (cats-effect's shutdown hook timeout): a `finally` that hangs is reported with where it hangs,
- * and the block's handlers still run. Inside the main coroutine during the exit, [exitTimeLeft]
+ * (cats-effect's shutdown hook timeout): past it the exit is reported as the `main coroutine`
+ * handler's timeout, with the stack of the thread running the block if one does (a `finally`
+ * blocked in a call; a suspended one shows no stack), and the block's handlers still run. Inside the main coroutine during the exit, [exitTimeLeft]
  * tells how long that wait has left.
  *
  * [block] runs under [runBlocking] on the calling thread, with [context] (a dispatcher such as

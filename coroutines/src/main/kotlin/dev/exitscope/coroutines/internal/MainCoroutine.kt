@@ -100,6 +100,9 @@ internal class MainCoroutine(
     return maxOf(0L, exitDeadline - System.nanoTime())
   }
 
+  /** Whether the calling thread runs the main coroutine or a child now. */
+  fun runsOnThisThread(): Boolean = running.containsKey(Thread.currentThread())
+
   /** Whether a thread running the main coroutine is inside `System.exit`: it will never come back. */
   fun stuckInExit(): Boolean = running.keys.any { t -> t.stackTrace.any { isExitFrame(it) } }
 
@@ -152,6 +155,7 @@ private class CancelMain(
     val done = CountDownLatch(1)
     job.invokeOnCompletion { done.countDown() }
     job.cancel(ExitCancellation())
+    if (app.runsOnThisThread()) return // run from inside the main coroutine (global().run()): waiting would deadlock
     while (true) {
       if (app.stuckInExit()) return // the block called System.exit: waiting would deadlock
       val remaining = if (wait == Long.MAX_VALUE) Long.MAX_VALUE else start + wait - System.nanoTime()
