@@ -1,7 +1,10 @@
 package dev.exitscope.tests
 
+import dev.exitscope.ExitListener
 import dev.exitscope.ExitScope
+import dev.exitscope.ExitSummary
 import dev.exitscope.coroutines.cancelAndJoinAtExit
+import dev.exitscope.coroutines.exitTimeLeft
 import dev.exitscope.coroutines.registerSuspend
 import kotlinx.coroutines.CoroutineScope
 import kotlinx.coroutines.Dispatchers
@@ -12,7 +15,9 @@ import kotlinx.coroutines.launch
 import kotlinx.coroutines.runBlocking
 import kotlinx.coroutines.withContext
 import java.io.File
+import java.time.Duration
 import kotlin.time.Duration.Companion.milliseconds
+import kotlin.time.Duration.Companion.seconds
 
 /** Coroutine programs for the child-JVM tests: `CoroutineMain <scenario>`. */
 object CoroutineMain {
@@ -77,6 +82,43 @@ object CoroutineMain {
       "suspend-names" -> {
         global.registerSuspend(block = Database()::close)
         global.registerSuspend { error("lambda failed") }
+      }
+
+      "suspend-time-left" -> {
+        global.registerSuspend(timeout = 1.seconds) {
+          println("time left within the timeout: ${exitTimeLeft() <= 1.seconds}")
+          delay(exitTimeLeft() - 100.milliseconds) // no TimeoutCancellationException
+          println("waited the time left")
+        }
+      }
+
+      "suspend-timeout-reported" -> {
+        global.setListener(
+          object : ExitListener {
+            override fun handlerFailed(handler: String, failure: Throwable) {
+              println("failed $handler")
+            }
+
+            override fun handlerTimedOut(handler: String, after: Duration, stack: Array<StackTraceElement>) {
+              println("timed out $handler after its timeout: ${after.toMillis() in 300..999}")
+              stack.take(2).forEach { println("  at ${it.className}.${it.methodName}(${it.fileName})") }
+            }
+
+            override fun runFinished(scope: String, summary: ExitSummary) {
+              println("succeeded ${summary.succeeded}, failed ${summary.failed}, timed out ${summary.timedOut}")
+            }
+          },
+        )
+        global.registerSuspend("metrics", 300.milliseconds) { awaitCancellation() }
+      }
+
+      "cancel-run-blocking" -> {
+        // cancelAndJoinAtExit(this) in runBlocking: main ends with the exit's cancellation, quietly.
+        runBlocking {
+          global.cancelAndJoinAtExit(this, name = "main")
+          println("ready")
+          awaitCancellation()
+        }
       }
 
       "one-suspend" -> global.registerSuspend { delay(1) }

@@ -16,19 +16,27 @@ import io.kotest.matchers.shouldBe
 import io.kotest.matchers.string.shouldContain
 import kotlinx.coroutines.CancellationException
 import kotlinx.coroutines.CompletableDeferred
+import kotlinx.coroutines.CoroutineName
 import kotlinx.coroutines.CoroutineScope
 import kotlinx.coroutines.Dispatchers
 import kotlinx.coroutines.GlobalScope
 import kotlinx.coroutines.Job
 import kotlinx.coroutines.NonCancellable
 import kotlinx.coroutines.TimeoutCancellationException
+import kotlinx.coroutines.asContextElement
+import kotlinx.coroutines.asCoroutineDispatcher
 import kotlinx.coroutines.awaitCancellation
 import kotlinx.coroutines.cancelAndJoin
+import kotlinx.coroutines.currentCoroutineContext
 import kotlinx.coroutines.delay
+import kotlinx.coroutines.isActive
 import kotlinx.coroutines.launch
 import kotlinx.coroutines.runBlocking
 import kotlinx.coroutines.withContext
+import java.io.File
+import java.io.IOException
 import java.util.Collections
+import java.util.concurrent.Executors
 import kotlin.time.Duration
 import kotlin.time.Duration.Companion.milliseconds
 import kotlin.time.Duration.Companion.seconds
@@ -43,7 +51,29 @@ private class Connection(private val log: MutableList<String>) {
   fun closeNow() {
     log += "blocking close"
   }
+
+  suspend fun flush(): Boolean {
+    delay(1)
+    log += "flushed"
+    return true
+  }
 }
+
+/** Python's `goodbye(name, adjective)` from the atexit docs. */
+private fun goodbye(
+  name: String,
+  adjective: String,
+) {
+  sayings += "Goodbye $name, it was $adjective to meet you."
+}
+
+private fun farewell(name: String) {
+  sayings += "Farewell $name"
+}
+
+private val sayings: MutableList<String> = Collections.synchronizedList(mutableListOf())
+
+private val traceId = ThreadLocal<String>()
 
 class CoroutinesTest : FunSpec({
   lateinit var scope: ExitScope
@@ -52,6 +82,7 @@ class CoroutinesTest : FunSpec({
   beforeTest {
     scope = ExitScope.create("test")
     log = Collections.synchronizedList(mutableListOf())
+    sayings.clear()
   }
 
   context("registerSuspend") {
@@ -88,10 +119,41 @@ class CoroutinesTest : FunSpec({
 
     test("is undone by unregister with an equal suspend callable reference") {
       val connection = Connection(log)
-      scope.registerSuspend(block = connection::close)
+      scope.registerSuspend(connection::close)
       scope.registerSuspend(block = connection::close)
       scope.unregister(connection::close) shouldBe 2
       scope.size() shouldBe 0
+    }
+
+    test("takes every natural form: a reference, a block, a timeout, a name then a timeout as push, named arguments") {
+      val connection = Connection(log)
+      scope.registerSuspend(connection::close)
+      scope.registerSuspend { log += "block" }
+      scope.registerSuspend(2.seconds) { log += "timeout" }
+      scope.registerSuspend("metrics", 2.seconds) { log += "name and timeout" }
+      scope.registerSuspend("named") { log += "name" }
+      scope.registerSuspend(timeout = 2.seconds, name = "both") { log += "named arguments" }
+      scope.registerSuspend(name = "only a name") { log += "named name" }
+      scope.run()
+      log shouldContainExactly
+        listOf("named name", "named arguments", "name", "name and timeout", "timeout", "block", "suspend close")
+    }
+
+    test("keeps a suspend reference with a result as the key") {
+      val connection = Connection(log)
+      scope.registerSuspend(connection::flush) shouldBe connection::flush
+      scope.unregister(connection::flush) shouldBe 1
+    }
+
+    test("within its timeout, exitTimeLeft never exceeds what is left of it, on any thread its coroutine runs on") {
+      scope.registerSuspend(timeout = 1.seconds) {
+        log += "handler thread ${exitTimeLeft() <= 1.seconds}"
+        withContext(Dispatchers.IO) { log += "IO thread ${exitTimeLeft() <= 1.seconds}" }
+        delay(exitTimeLeft() - 200.milliseconds) // waiting that long does not time out
+        log += "waited"
+      }
+      scope.run()
+      log shouldContainExactly listOf("handler thread true", "IO thread true", "waited")
     }
 
     test("is undone for a blocking function reference by the returned value, the compiler's suspend adapter") {
@@ -110,6 +172,35 @@ class CoroutinesTest : FunSpec({
   }
 
   context("registerFunction") {
+    test("keeps a reference with a result as the key: registerFunction(file::delete), unregister(file::delete)") {
+      val file = File.createTempFile("exitscope", ".tmp")
+      try {
+        scope.registerFunction(file::delete)
+        scope.unregister(file::delete) shouldBe 1
+        scope.registerFunction(file::delete)
+        scope.run()
+        file.exists() shouldBe false
+      } finally {
+        file.delete()
+      }
+    }
+
+    test("runs a function with its arguments, as Python's register(goodbye, 'Donny', 'nice')") {
+      scope.registerFunction(::goodbye, "Donny", "nice")
+      scope.registerFunction(::farewell, "Ann")
+      scope.run()
+      sayings shouldContainExactly listOf("Farewell Ann", "Goodbye Donny, it was nice to meet you.")
+    }
+
+    test("lets unregister(::f) remove every registration of f, whatever its arguments, as Python's") {
+      scope.registerFunction(::goodbye, "Donny", "nice") shouldBe ::goodbye
+      scope.registerFunction(::goodbye, "Walter", "a pleasure")
+      scope.registerFunction(::farewell, "Ann")
+      scope.unregister(::goodbye) shouldBe 2
+      scope.unregister(::farewell) shouldBe 1
+      scope.size() shouldBe 0
+    }
+
     test("lets unregister(obj::close) remove registerFunction(obj::close), as Python's bound methods") {
       val connection = Connection(log)
       scope.registerFunction(connection::closeNow) shouldBe connection::closeNow
@@ -161,6 +252,13 @@ class CoroutinesTest : FunSpec({
       scope.cancelAndJoinAtExit(job, timeout = 100.milliseconds)
       shouldThrow<TimeoutCancellationException> { scope.run() }
       runBlocking { job.cancelAndJoin() }
+    }
+
+    test("is named by the given name, else by the scope's CoroutineName") {
+      val app = CoroutineScope(Job() + CoroutineName("records"))
+      scope.cancelAndJoinAtExit(app).toString() shouldContain "cancelAndJoin records"
+      scope.cancelAndJoinAtExit(app, name = "stop the app").toString() shouldContain "stop the app"
+      app.coroutineContext[Job]!!.cancel()
     }
 
     test("removes its registration once the job completes by itself") {
@@ -223,6 +321,57 @@ class CoroutinesTest : FunSpec({
       log shouldContainExactly listOf("suspend handler ran")
     }
 
+    test("runs suspend handlers in the caller's context, CoroutineName and thread-context elements included, plus NonCancellable") {
+      runBlocking(CoroutineName("caller") + traceId.asContextElement("trace-1")) {
+        val ready = CompletableDeferred<Unit>()
+        val caller =
+          launch {
+            exitScope {
+              registerSuspend {
+                delay(1) // suspends although the caller is cancelled
+                log += "${currentCoroutineContext()[CoroutineName]?.name} ${traceId.get()} active=${currentCoroutineContext().isActive}"
+              }
+              ready.complete(Unit)
+              awaitCancellation()
+            }
+          }
+        ready.await()
+        caller.cancelAndJoin()
+      }
+      log shouldContainExactly listOf("caller trace-1 active=true")
+    }
+
+    test("never runs blocking handlers on the caller's dispatcher; suspend handlers run on it") {
+      val executor = Executors.newSingleThreadExecutor { Thread(it, "caller-thread") }
+      try {
+        runBlocking(executor.asCoroutineDispatcher()) {
+          exitScope {
+            // startsWith: in kotlinx's debug mode (tests run with -ea) thread names carry the coroutine's.
+            register { log += "blocking on ${Thread.currentThread().name.startsWith("caller-thread")}" }
+            registerSuspend { log += "suspend on ${Thread.currentThread().name.startsWith("caller-thread")}" }
+          }
+        }
+      } finally {
+        executor.shutdown()
+      }
+      log shouldContainExactly listOf("suspend on true", "blocking on false")
+    }
+
+    test("throws a handler's IOException as itself, not wrapped, the earlier failures suppressed") {
+      val failure =
+        shouldThrow<IOException> {
+          exitScope {
+            register { throw IOException("older handler failed") }
+            registerSuspend { throw IOException("newer handler failed") }
+          }
+        }
+      // In kotlinx's debug mode (tests run with -ea) withContext rethrows a copy whose cause is the original.
+      val original = failure.cause?.takeIf { it.javaClass == failure.javaClass && it.message == failure.message } ?: failure
+      original.message shouldBe "older handler failed"
+      original.suppressed.map { it.javaClass to it.message } shouldContainExactly
+        listOf(IOException::class.java to "newer handler failed")
+    }
+
     test("throws the handlers' failure when the block succeeds") {
       shouldThrow<IllegalStateException> { exitScope { registerSuspend { error("handler failed") } } }
         .message shouldBe "handler failed"
@@ -235,6 +384,14 @@ class CoroutinesTest : FunSpec({
       scope.exitDeadline shouldBe 2.seconds
       shouldThrow<IllegalArgumentException> { scope.setDeadline(Duration.ZERO) }.message shouldContain "deadline"
       scope.exitDeadline shouldBe 2.seconds
+    }
+
+    test("exitDeadline is a var: global().exitDeadline = 5.seconds") {
+      scope.exitDeadline = 5.seconds
+      scope.exitDeadline shouldBe 5.seconds
+      scope.deadline shouldBe java.time.Duration.ofSeconds(5)
+      shouldThrow<IllegalArgumentException> { scope.exitDeadline = (-1).seconds }.message shouldContain "deadline"
+      scope.exitDeadline shouldBe 5.seconds
     }
 
     test("pushes with a kotlin.time timeout, rejecting a non-positive one") {

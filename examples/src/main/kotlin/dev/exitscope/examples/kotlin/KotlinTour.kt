@@ -10,7 +10,7 @@ object KotlinTour {
   @JvmStatic
   fun registerHandlers(scope: ExitScope) {
     scope.register { println("  4. Kotlin handler") }
-    scope.registerSuspend(timeout = 2.seconds) {
+    scope.registerSuspend(2.seconds) {
       delay(100)
       println("  5. Kotlin suspend handler, after delay(100) under a bounded runBlocking")
     }

@@ -1,0 +1,78 @@
+@file:JvmName("SuspendApps")
+
+package dev.exitscope.coroutines
+
+import dev.exitscope.ExitScope
+import dev.exitscope.coroutines.internal.MainCoroutine
+import dev.exitscope.coroutines.internal.nanosOf
+import dev.exitscope.coroutines.internal.requirePositive
+import kotlinx.coroutines.CoroutineScope
+import kotlinx.coroutines.runBlocking
+import kotlin.coroutines.CoroutineContext
+import kotlin.coroutines.EmptyCoroutineContext
+import kotlin.system.exitProcess
+import kotlin.time.Duration
+
+/** The receiver of a [suspendApp] block: its main coroutine's scope, and its exit handlers. */
+public interface SuspendAppScope : CoroutineScope {
+  /**
+   * The block's exit handlers: Python's `atexit` for this app. However the app ends (the block
+   * returns or fails, a signal, `System.exit`, [exit]), they run at the JVM's exit after the main
+   * coroutine has ended, newest first, within the deadline, with everything [ExitScope.global]
+   * gives: timeouts, reports, suspend handlers.
+   */
+  public val atExit: ExitScope
+
+  /**
+   * Ends the app with [status], as Python's `sys.exit(status)`: cancels the main coroutine (its
+   * `finally` blocks run, in every child), then the process exits with [status] after running the
+   * handlers. Callable from any coroutine of the app; prefer it to `exitProcess`, which cannot
+   * unwind the coroutine that calls it (the exit goes on without waiting for that coroutine).
+   */
+  public fun exit(status: Int): Nothing
+}
+
+/**
+ * Runs [block] as the application's main coroutine, tied to the process's exit: Arrow's
+ * `SuspendApp` and cats-effect's `IOApp` for exitscope. Write `fun main() = suspendApp { … }`.
+ *
+ * How it ends:
+ * - [block] returns: its [SuspendAppScope.atExit] handlers run, then every older handler of
+ *   [ExitScope.global], and the process exits with status 0, even if non-daemon threads remain.
+ * - [block] fails: the failure is reported once, as an uncaught exception of `main` (through the
+ *   default uncaught exception handler if one is set), the handlers run, and the status is 1.
+ * - SIGTERM, SIGINT, SIGHUP, or `System.exit(n)` on another thread: the main coroutine is
+ *   cancelled, its `finally` blocks run, then its handlers, newest first, all within the deadline
+ *   (`exitscope.deadline`, 30 s by default), and the process ends with 143, 130, 129 or `n`. The
+ *   exit's own cancellation is never printed.
+ * - [SuspendAppScope.exit]: as a signal, with the given status.
+ * - `System.exit(n)` or `exitProcess(n)` inside the main coroutine: the handlers run and the status
+ *   is `n`; the coroutine that called it cannot be unwound (the call never returns), so the exit
+ *   does not wait for it.
+ *
+ * The exit waits for the main coroutine at most [timeout], or a little less than the deadline
+ * (cats-effect's shutdown hook timeout): past it the exit is reported as the `main coroutine`
+ * handler's timeout, with the stack of the thread running the block if one does (a `finally`
+ * blocked in a call; a suspended one shows no stack), and the block's handlers still run. Inside the main coroutine during the exit, [exitTimeLeft]
+ * tells how long that wait has left.
+ *
+ * [block] runs under [runBlocking] on the calling thread, with [context] (a dispatcher such as
+ * `Dispatchers.Default` moves it there). Handlers registered on [ExitScope.global] while the block
+ * runs are newer than the main coroutine, so they run *before* it is cancelled: register on
+ * [SuspendAppScope.atExit] what must run after the block's `finally` blocks.
+ *
+ * Call it once, from `main`: it never returns normally while the JVM keeps running (it ends the
+ * process), and returns at once when the JVM is already exiting.
+ *
+ * @param timeout how long the exit waits for the cancelled main coroutine; at most the deadline
+ * @throws IllegalArgumentException if [timeout] is zero or negative
+ */
+public fun suspendApp(
+  context: CoroutineContext = EmptyCoroutineContext,
+  timeout: Duration = Duration.INFINITE,
+  block: suspend SuspendAppScope.() -> Unit,
+) {
+  val app = MainCoroutine(nanosOf(requirePositive(timeout, "timeout")))
+  val status = app.run(context, block)
+  if (status != null) exitProcess(status)
+}
