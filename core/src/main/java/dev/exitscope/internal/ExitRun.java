@@ -69,6 +69,8 @@ public final class ExitRun {
   }
 
   /** Runs every handler, or as many as the deadline allows, and closes the stack. */
+  // Identity on purpose: is the worker still on this very registration?
+  @SuppressWarnings("ReferenceEquality")
   public void run() {
     long start = System.nanoTime();
     end = start + Math.min(deadlineNanos, Long.MAX_VALUE / 2);

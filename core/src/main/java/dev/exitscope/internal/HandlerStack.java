@@ -75,6 +75,8 @@ public final class HandlerStack {
   }
 
   /** Removes and returns the newest registration, or {@code null} if there is none. */
+  // Identity on purpose: head is the list's sentinel node.
+  @SuppressWarnings("ReferenceEquality")
   public synchronized @Nullable Node pop() {
     Node newest = castToNonNull(head.next);
     if (newest == head) {
@@ -103,6 +105,8 @@ public final class HandlerStack {
   }
 
   /** Removes every registration, newest first, and returns them. */
+  // Identity on purpose: head is the list's sentinel node.
+  @SuppressWarnings("ReferenceEquality")
   public synchronized List<Node> drain() {
     List<Node> all = new ArrayList<>(size);
     for (Node n = castToNonNull(head.next); n != head; ) {
@@ -142,6 +146,8 @@ public final class HandlerStack {
    * @throws RuntimeException whatever {@code equals} or {@code hashCode} throws; nothing is removed
    *     then
    */
+  // Identity on purpose: identity first, then equals, as Python's "is" before "==".
+  @SuppressWarnings("ReferenceEquality")
   public int removeEqual(Object target) {
     int hash = target.hashCode();
     List<Node> matched = new ArrayList<>(2);
@@ -214,6 +220,8 @@ public final class HandlerStack {
     }
   }
 
+  // Identity on purpose: head is the list's sentinel node.
+  @SuppressWarnings("ReferenceEquality")
   private void resize(int capacity) {
     @Nullable Node[] bigger = new Node[capacity];
     for (Node n = castToNonNull(head.next); n != head; n = castToNonNull(n.next)) {
