@@ -1,3 +1,6 @@
+// SPDX-License-Identifier: Apache-2.0
+// Copyright The exitscope authors
+
 /**
  * exitscope: Python's {@code atexit}, done right for the JVM. Only {@code dev.exitscope} is
  * exported; the stack, the runners and the JVM binding stay internal.

@@ -1,3 +1,6 @@
+// SPDX-License-Identifier: Apache-2.0
+// Copyright The exitscope authors
+
 package dev.exitscope.internal;
 
 import dev.exitscope.ExitListener;
@@ -119,6 +122,8 @@ public final class ExitRun {
   }
 
   /** Runs every handler, or as many as the deadline allows, and closes the stack. */
+  // Identity on purpose: is the worker still on this very registration?
+  @SuppressWarnings("ReferenceEquality")
   public void run() {
     long start = System.nanoTime();
     boolean interrupted = false;

@@ -1,3 +1,6 @@
+// SPDX-License-Identifier: Apache-2.0
+// Copyright The exitscope authors
+
 package dev.exitscope.internal;
 
 import static dev.exitscope.internal.Nulls.castToNonNull;
@@ -95,6 +98,8 @@ public final class HandlerStack {
   }
 
   /** Removes and returns the newest registration, or {@code null} if there is none. */
+  // Identity on purpose: head is the list's sentinel node.
+  @SuppressWarnings("ReferenceEquality")
   public synchronized @Nullable Node pop() {
     Node newest = castToNonNull(head.next);
     if (newest == head) {
@@ -130,6 +135,8 @@ public final class HandlerStack {
   }
 
   /** Removes every registration, newest first, and returns them. */
+  // Identity on purpose: head is the list's sentinel node.
+  @SuppressWarnings("ReferenceEquality")
   public synchronized List<Node> drain() {
     List<Node> all = new ArrayList<>(size);
     for (Node n = castToNonNull(head.next); n != head; ) {
@@ -171,6 +178,8 @@ public final class HandlerStack {
    * @throws RuntimeException whatever {@code target}'s {@code equals} or {@code hashCode}, or a
    *     registered handler's {@code equals}, throws; nothing is removed then
    */
+  // Identity on purpose: identity first, then equals, as Python's "is" before "==".
+  @SuppressWarnings("ReferenceEquality")
   public int removeEqual(Object target) {
     int hash = target.hashCode();
     List<Node> matched = new ArrayList<>(2);

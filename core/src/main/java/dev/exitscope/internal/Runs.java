@@ -1,3 +1,6 @@
+// SPDX-License-Identifier: Apache-2.0
+// Copyright The exitscope authors
+
 package dev.exitscope.internal;
 
 import dev.exitscope.ExitHandlerException;
@@ -20,6 +23,8 @@ public final class Runs {
    *     wrapped in {@link ExitHandlerException}
    * @throws Error the last failure, if it was an error
    */
+  // Identity on purpose: a failure is never added as suppressed to itself.
+  @SuppressWarnings("ReferenceEquality")
   public static void runHere(HandlerStack stack, boolean close) {
     List<Throwable> failures = null;
     for (Node n; (n = close ? stack.popOrClose() : stack.pop()) != null; ) {
