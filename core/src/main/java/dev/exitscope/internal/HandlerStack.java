@@ -118,6 +118,8 @@ public final class HandlerStack {
   }
 
   /** {@link #popOrClose()} for a caller that holds this stack's lock: the run at exit. */
+  // Identity on purpose: head is the list's sentinel node.
+  @SuppressWarnings("ReferenceEquality")
   @Nullable Node popOrCloseHeld() {
     Node newest = castToNonNull(head.next);
     if (newest == head) {
@@ -227,6 +229,8 @@ public final class HandlerStack {
    * Makes the index if there is none and returns the nodes not in it yet, or null if all are.
    * Called holding the lock; O(n) only while the index is being built.
    */
+  // Identity on purpose: head is the list's sentinel node.
+  @SuppressWarnings("ReferenceEquality")
   private @Nullable Node @Nullable [] unindexed() {
     @Nullable Node[] t = table;
     if (t == null) {
@@ -345,6 +349,8 @@ public final class HandlerStack {
   /**
    * Whether {@code node}, in the stack, is in the index {@code t}: first of its bucket or linked.
    */
+  // Identity on purpose: is this very node the first of its bucket?
+  @SuppressWarnings("ReferenceEquality")
   private static boolean isIndexed(@Nullable Node[] t, Node node) {
     return node.chainPrev != null || t[index(node.hash, t.length)] == node;
   }
