@@ -31,6 +31,12 @@ final class Event {
   /** A line of exitscope's own for {@code System.err} only (the detail is the text). */
   static final int NOTE = 8;
 
+  /**
+   * A handler that enforces its own timeout (a suspend handler) was cancelled at it: a timeout to
+   * listeners, told apart on {@code System.err}, since nothing was interrupted or abandoned.
+   */
+  static final int CANCELLED = 9;
+
   final int kind;
 
   /** The scope's name for run events; the handler's path ({@code "plugin/"}) for handler events. */
@@ -71,6 +77,7 @@ final class Event {
   boolean isProblem() {
     return kind == FAILED
         || kind == TIMED_OUT
+        || kind == CANCELLED
         || kind == CALLED_EXIT
         || kind == SKIPPED
         || kind == NOTE;
@@ -99,7 +106,7 @@ final class Event {
       case STARTED -> l.handlerStarted((String) names);
       case FINISHED -> l.handlerFinished((String) names, Duration.ofNanos(nanos));
       case FAILED -> l.handlerFailed((String) names, (Throwable) castToNonNull(detail));
-      case TIMED_OUT ->
+      case TIMED_OUT, CANCELLED ->
           l.handlerTimedOut(
               (String) names, Duration.ofNanos(nanos), (StackTraceElement[]) castToNonNull(detail));
       case CALLED_EXIT ->
@@ -117,6 +124,9 @@ final class Event {
       case FAILED -> StderrReporter.failed((String) names, (Throwable) castToNonNull(detail), safe);
       case TIMED_OUT ->
           StderrReporter.timedOut(
+              (String) names, nanos, (StackTraceElement[]) castToNonNull(detail));
+      case CANCELLED ->
+          StderrReporter.cancelled(
               (String) names, nanos, (StackTraceElement[]) castToNonNull(detail));
       case CALLED_EXIT ->
           StderrReporter.calledExit((String) names, (StackTraceElement[]) castToNonNull(detail));

@@ -212,10 +212,10 @@ public final class ExitRun {
           }
           w.abandoned = true;
           failed++;
+          reporter().post(new Event(Event.CALLED_EXIT, path, current, at, 0), false); // first
           w = startWorker();
           seenStep = 0;
         }
-        post(new Event(Event.CALLED_EXIT, path, current, at, 0), false);
       }
     }
     Reporter r;
@@ -467,7 +467,7 @@ public final class ExitRun {
       }
       if (f instanceof HandlerTimeoutException t) {
         timedOut++;
-        return new Event(Event.TIMED_OUT, path, ran, t.getStackTrace(), t.afterNanos());
+        return new Event(Event.CANCELLED, path, ran, t.getStackTrace(), t.afterNanos());
       }
       failed++;
       return new Event(Event.FAILED, path, ran, f, 0);

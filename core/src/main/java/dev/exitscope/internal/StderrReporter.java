@@ -76,6 +76,16 @@ public final class StderrReporter implements ExitListener {
         stack);
   }
 
+  static String cancelled(String handler, long afterNanos, StackTraceElement[] stack) {
+    return withStack(
+        "Exit handler "
+            + handler
+            + " timed out after "
+            + afterNanos / 1_000_000
+            + " ms; cancelled at:",
+        stack);
+  }
+
   static String calledExit(String handler, StackTraceElement[] stack) {
     return withStack(
         "Exit handler "
