@@ -205,6 +205,17 @@ class ReportingPathTest : FunSpec({
       }
     }
 
+    test("a slow listener never holds the exit past the deadline, and a failure it had no time for still reaches stderr") {
+      val r = exitOf("listener-slow")
+      withClue(r) {
+        r.status shouldBe 3
+        r.lines shouldContainExactly (9 downTo 0).map { "quick $it ran" }
+        r.stderr.lines() shouldContain "Exception ignored in exit handler failing"
+        r.stderr shouldNotContain "timed out"
+      }
+      r.shouldEndWithin(2.seconds)
+    }
+
     test("a flood of 1000 failures reaches stderr whole") {
       val r = exitOf("failure-flood", deadline = 10.seconds)
       withClue(r) {
@@ -258,15 +269,37 @@ class ReportingPathTest : FunSpec({
     }
   }
 
+  context("a handler's failure") {
+    test("a failure whose getMessage throws is still reported under the handler's name, and the next handlers run") {
+      val r = exitOf("failure-message", "throws")
+      withClue(r) {
+        r.status shouldBe 6
+        r.lines shouldContainExactly usualRan
+        r.stderr.lines() shouldContain "Exception ignored in exit handler bad message"
+        r.stderr shouldNotContain "timed out"
+      }
+      r.shouldEndWithin(2.seconds)
+    }
+
+    test("a failure whose getMessage never returns holds no other handler back, and the JVM exits within the deadline") {
+      val r = exitOf("failure-message", "blocks")
+      withClue(r) {
+        r.status shouldBe 6
+        r.lines shouldContainExactly usualRan
+        r.stderr shouldNotContain "Exit handler oldest timed out"
+      }
+      r.shouldEndWithin(2.seconds)
+    }
+  }
+
   context("the exitscope.deadline property") {
     for (bad in listOf("9999999999999999h", "9223372036854775807d", "PT9999999999999999H", "99999999999999999999s")) {
       test("'$bad', too large for a Duration, is reported once and the default used: every handler runs") {
         val r = exitOf("deadline-unreadable", jvmArgs = listOf("-Dexitscope.deadline=$bad"))
         withClue(r) {
           r.status shouldBe 4
-          r.lines shouldContainExactly usualRan
+          r.lines shouldContainExactly listOf("deadline PT30S") + usualRan
           r.stderr shouldContainOnlyOnce "ignoring -Dexitscope.deadline=$bad"
-          r.stderr shouldContain "PT30S"
         }
         r.shouldEndWithin(2.seconds) // nothing hangs: far below the default 30 s
       }

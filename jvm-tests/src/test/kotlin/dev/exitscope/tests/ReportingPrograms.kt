@@ -175,6 +175,7 @@ object ReportingPrograms {
       "deadline-unreadable" -> {
         scope.push("oldest") { say("oldest ran") }
         scope.push("newest") { say("newest ran") }
+        scope.push("deadline") { say("deadline ${scope.deadline}") } // read again: still reported once
         exit(4)
       }
 
@@ -202,6 +203,22 @@ object ReportingPrograms {
         )
         registerUsual()
         exit(2)
+      }
+
+      "listener-slow" -> {
+        scope.setListener(SlowListener)
+        scope.push("failing") { throw IllegalStateException("the failing handler's own failure") }
+        for (i in 0 until 10) {
+          scope.push("quick $i") { say("quick $i ran") }
+        }
+        exit(3)
+      }
+
+      "failure-message" -> {
+        scope.push("oldest") { say("oldest ran") }
+        scope.push("bad message") { throw BadMessage(blocks = variant == "blocks") }
+        scope.push("newest") { say("newest ran") }
+        exit(6)
       }
 
       "failure-flood" -> {
@@ -333,6 +350,31 @@ object ReportingPrograms {
     override fun runFinished(scope: String, summary: ExitSummary) = throw IllegalStateException("listener broke in runFinished")
 
     override fun toString(): String = if (nameThrows) throw ListenerError("listener's toString broke") else "throwing listener"
+  }
+
+  /** A listener that takes 300 ms over every call: within its share, but slower than the handlers. */
+  private object SlowListener : ExitListener {
+    private fun slow() = Thread.sleep(300)
+
+    override fun runStarted(scope: String, handlers: Int) = slow()
+
+    override fun handlerStarted(handler: String) = slow()
+
+    override fun handlerFinished(handler: String, took: Duration) = slow()
+
+    override fun handlerFailed(handler: String, failure: Throwable) = slow()
+
+    override fun handlerTimedOut(handler: String, after: Duration, stack: Array<StackTraceElement>) = slow()
+
+    override fun handlersSkipped(scope: String, handlers: List<String>) = slow()
+
+    override fun runFinished(scope: String, summary: ExitSummary) = slow()
+  }
+
+  /** A handler's failure whose message (user code, read to print it) throws, or never returns. */
+  private class BadMessage(private val blocks: Boolean) : RuntimeException() {
+    override val message: String
+      get() = if (blocks) sleepForever() else throw IllegalStateException("getMessage broke")
   }
 
   /** A listener that uses the scope it listens to: register, unregister, size, run, push, clear. */
