@@ -13,6 +13,7 @@ import org.jetbrains.lincheck.datastructures.Operation
 import org.jetbrains.lincheck.datastructures.Param
 import org.jetbrains.lincheck.datastructures.Validate
 import java.util.concurrent.atomic.AtomicInteger
+import kotlin.time.Duration.Companion.minutes
 
 /**
  * The operations Lincheck interleaves on one scope. Handlers are equal by key, as Python's bound
@@ -94,7 +95,8 @@ class ExitScopeModel {
  * explored.
  */
 class ExitScopeLincheckTest : FunSpec({
-  test("register, push, unregister and size are linearizable and no registration is lost or run twice") {
+  // Minutes of model checking: more than the suite's default bound (io.kotest.provided.ProjectConfig).
+  test("register, push, unregister and size are linearizable and no registration is lost or run twice").config(timeout = 15.minutes, invocationTimeout = 15.minutes) {
     ModelCheckingOptions()
       .iterations(30)
       .invocationsPerIteration(300)
