@@ -37,6 +37,9 @@ final class Event {
    */
   static final int CANCELLED = 9;
 
+  /** The listener did not return in its share of time (the detail is the listener). */
+  static final int LISTENER_HUNG = 10;
+
   final int kind;
 
   /** The scope's name for run events; the handler's path ({@code "plugin/"}) for handler events. */
@@ -73,6 +76,12 @@ final class Event {
     return e;
   }
 
+  static Event listenerHung(ExitListener listener, long afterNanos) {
+    Event e = new Event(LISTENER_HUNG, "", null, listener, afterNanos);
+    e.stderrOnly = true;
+    return e;
+  }
+
   /** Whether {@code System.err} must hear of it, whatever the listener does. */
   boolean isProblem() {
     return kind == FAILED
@@ -80,7 +89,8 @@ final class Event {
         || kind == CANCELLED
         || kind == CALLED_EXIT
         || kind == SKIPPED
-        || kind == NOTE;
+        || kind == NOTE
+        || kind == LISTENER_HUNG;
   }
 
   /** The handler's name, or the names of the skipped ones; user code unless {@link #safe}. */
@@ -132,6 +142,13 @@ final class Event {
           StderrReporter.calledExit((String) names, (StackTraceElement[]) castToNonNull(detail));
       case SKIPPED -> StderrReporter.skipped(where, (List<String>) names);
       case NOTE -> castToNonNull(detail) + System.lineSeparator();
+      case LISTENER_HUNG ->
+          "exitscope: exit listener "
+              + Names.describe(castToNonNull(detail), safe)
+              + " did not return within "
+              + nanos / 1_000_000
+              + " ms; it is not called again in this run"
+              + System.lineSeparator();
       default -> "";
     };
   }

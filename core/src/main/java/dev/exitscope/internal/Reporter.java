@@ -151,13 +151,7 @@ final class Reporter {
       }
       case LISTENING -> {
         listenerHung = true;
-        queue.addFirst(
-            Event.note(
-                "exitscope: exit listener "
-                    + Names.identity(listener)
-                    + " did not return within "
-                    + SHARE_NANOS / 1_000_000
-                    + " ms; it is not called again in this run"));
+        queue.addFirst(Event.listenerHung(listener, SHARE_NANOS));
         if (e.isProblem()) {
           e.stderrOnly = true;
           queue.addFirst(e);

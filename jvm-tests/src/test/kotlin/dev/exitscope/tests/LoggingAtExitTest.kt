@@ -1,3 +1,6 @@
+// SPDX-License-Identifier: Apache-2.0
+// Copyright The exitscope authors
+
 package dev.exitscope.tests
 
 import io.kotest.core.spec.style.FunSpec

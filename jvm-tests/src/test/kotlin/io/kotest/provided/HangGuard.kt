@@ -1,3 +1,6 @@
+// SPDX-License-Identifier: Apache-2.0
+// Copyright The exitscope authors
+
 package io.kotest.provided
 
 import io.kotest.core.extensions.TestCaseExtension
