@@ -40,6 +40,9 @@ final class Event {
   /** The listener did not return in its share of time (the detail is the listener). */
   static final int LISTENER_HUNG = 10;
 
+  /** The listener threw (the detail is the listener and what it threw). */
+  static final int LISTENER_THREW = 11;
+
   final int kind;
 
   /** The scope's name for run events; the handler's path ({@code "plugin/"}) for handler events. */
@@ -76,8 +79,9 @@ final class Event {
     return e;
   }
 
-  static Event listenerHung(ExitListener listener, long afterNanos) {
-    Event e = new Event(LISTENER_HUNG, "", null, listener, afterNanos);
+  /** A line about the listener itself, for {@code System.err} only. */
+  static Event aboutListener(int kind, ExitListener listener, @Nullable Throwable thrown) {
+    Event e = new Event(kind, "", null, new @Nullable Object[] {listener, thrown}, 0);
     e.stderrOnly = true;
     return e;
   }
@@ -90,7 +94,8 @@ final class Event {
         || kind == CALLED_EXIT
         || kind == SKIPPED
         || kind == NOTE
-        || kind == LISTENER_HUNG;
+        || kind == LISTENER_HUNG
+        || kind == LISTENER_THREW;
   }
 
   /** The handler's name, or the names of the skipped ones; user code unless {@link #safe}. */
@@ -142,15 +147,22 @@ final class Event {
           StderrReporter.calledExit((String) names, (StackTraceElement[]) castToNonNull(detail));
       case SKIPPED -> StderrReporter.skipped(where, (List<String>) names);
       case NOTE -> castToNonNull(detail) + System.lineSeparator();
-      case LISTENER_HUNG ->
-          "exitscope: exit listener "
-              + Names.describe(castToNonNull(detail), safe)
-              + " did not return within "
-              + nanos / 1_000_000
-              + " ms; it is not called again in this run"
-              + System.lineSeparator();
+      case LISTENER_HUNG, LISTENER_THREW -> listenerText();
       default -> "";
     };
+  }
+
+  private String listenerText() {
+    @Nullable Object[] about = (@Nullable Object[]) castToNonNull(detail);
+    String text = "exitscope: exit listener " + Names.describe(castToNonNull(about[0]), safe);
+    Object thrown = about[1];
+    return (thrown == null
+            ? text
+                + " did not return within "
+                + Reporter.SHARE_NANOS / 1_000_000
+                + " ms; it is not called again in this run"
+            : text + " threw " + Names.describe(thrown, safe))
+        + System.lineSeparator();
   }
 
   /**

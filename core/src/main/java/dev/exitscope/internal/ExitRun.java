@@ -32,7 +32,10 @@ public final class ExitRun {
   /** How often the watchdog looks at a running handler for a {@code System.exit} call. */
   private static final long POLL_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
 
-  /** How long the last reports may take past the deadline. */
+  /**
+   * How long the last reports may take past the deadline: the first half for the listener, the rest
+   * for the problems it could not take, written to {@code System.err}.
+   */
   private static final long REPORT_GRACE_NANOS = TimeUnit.MILLISECONDS.toNanos(500);
 
   private final String scope;
@@ -240,7 +243,7 @@ public final class ExitRun {
       r = reporter;
     }
     if (r != null) {
-      interrupted |= r.finish(end + REPORT_GRACE_NANOS);
+      interrupted |= r.finish(end + REPORT_GRACE_NANOS / 2, end + REPORT_GRACE_NANOS);
     }
     if (interrupted) {
       Thread.currentThread().interrupt(); // kept for the caller, once the run no longer waits

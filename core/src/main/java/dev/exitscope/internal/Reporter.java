@@ -67,7 +67,10 @@ final class Reporter {
   private @Nullable Event current;
   private int stage;
   private long since;
-  private boolean listenerHung;
+
+  /** The listener hung, or its time (the deadline) is over: it is not called again. */
+  private boolean listenerOff;
+
   private boolean gaveUp;
   private int sink = TO_SYSTEM_ERR;
   private int dropped;
@@ -141,17 +144,42 @@ final class Reporter {
     if (e == null || stuck == null || now - since < SHARE_NANOS) {
       return null;
     }
+    giveUp(e, stage);
+    return stuck;
+  }
+
+  /**
+   * Stops calling the listener once the deadline has passed: from then on problems go to {@code
+   * System.err} only, in the time the last reports have; a call under way is given up on.
+   *
+   * @return the thread given up on, for the caller to interrupt without the monitor; or null
+   */
+  private @Nullable Thread endListener() {
+    listenerOff = true;
+    Event e = current;
+    Thread stuck = thread;
+    if (e == null || stuck == null || listenerIsStderr || (stage != NAMING && stage != LISTENING)) {
+      return null;
+    }
+    giveUp(e, LISTENING);
+    return stuck;
+  }
+
+  /** Gives up on {@code e}, stuck at {@code step}, and carries on with a new reporter thread. */
+  private void giveUp(Event e, int step) {
     thread = null;
     current = null;
     gaveUp = true;
-    switch (stage) {
+    switch (step) {
       case NAMING, FORMATTING -> {
         e.safe = true;
         queue.addFirst(e);
       }
       case LISTENING -> {
-        listenerHung = true;
-        queue.addFirst(Event.listenerHung(listener, SHARE_NANOS));
+        if (!listenerOff) {
+          listenerOff = true;
+          queue.addFirst(Event.aboutListener(Event.LISTENER_HUNG, listener, null));
+        }
         if (e.isProblem()) {
           e.stderrOnly = true;
           queue.addFirst(e);
@@ -172,17 +200,17 @@ final class Reporter {
       startThread();
     }
     monitor.notifyAll();
-    return stuck;
   }
 
   /**
-   * Delivers what is queued, giving up on stuck steps, until all is delivered or {@code hardEnd};
-   * what is left then is dropped and counted. Called once by the watchdog at the end of the run.
+   * Delivers what is queued, giving up on stuck steps: to the listener until {@code listenerEnd},
+   * then problems to {@code System.err} only, until all is delivered or {@code hardEnd}; what is
+   * left then is dropped and counted. Called once by the watchdog at the end of the run.
    *
    * @return whether the calling thread was interrupted meanwhile
    */
-  boolean finish(long hardEnd) {
-    boolean interrupted = drain(hardEnd);
+  boolean finish(long listenerEnd, long hardEnd) {
+    boolean interrupted = drain(listenerEnd, hardEnd);
     int lost = dropped();
     if (lost > 0) {
       post(
@@ -191,7 +219,7 @@ final class Reporter {
                   + lost
                   + " exit report(s) could not be delivered in time and were dropped"),
           false);
-      interrupted |= drain(hardEnd);
+      interrupted |= drain(listenerEnd, hardEnd);
     }
     synchronized (monitor) {
       closing = true;
@@ -200,7 +228,7 @@ final class Reporter {
     return interrupted;
   }
 
-  private boolean drain(long hardEnd) {
+  private boolean drain(long listenerEnd, long hardEnd) {
     boolean interrupted = false;
     while (true) {
       Thread stuck;
@@ -219,9 +247,13 @@ final class Reporter {
           }
           monitor.notifyAll();
         } else {
-          stuck = giveUpIfStuck(now);
+          stuck = !listenerOff && now - listenerEnd >= 0 ? endListener() : giveUpIfStuck(now);
           if (stuck == null) {
-            interrupted |= ExitRun.await(monitor, Math.min(nextCheck(), hardEnd) - now);
+            long wake = Math.min(nextCheck(), hardEnd);
+            if (!listenerOff) {
+              wake = Math.min(wake, listenerEnd);
+            }
+            interrupted |= ExitRun.await(monitor, wake - now);
             continue;
           }
         }
@@ -296,9 +328,17 @@ final class Reporter {
   }
 
   private void deliver(Thread me, Event e) {
+    boolean toListener;
+    synchronized (monitor) {
+      toListener = !e.stderrOnly && !listenerIsStderr && !listenerOff;
+      if (!toListener && !listenerIsStderr && !e.stderrOnly && !e.isProblem()) {
+        dropped++; // progress the listener had no time for
+        return;
+      }
+    }
     Object names = null;
-    Throwable listenerFailure = null;
-    if (!e.stderrOnly && !listenerIsStderr && !listenerHung) {
+    boolean threw = false;
+    if (toListener) {
       if (!enter(me, NAMING)) {
         return;
       }
@@ -309,31 +349,22 @@ final class Reporter {
       try {
         e.to(listener, names);
       } catch (Throwable t) {
-        listenerFailure = t;
+        synchronized (monitor) { // told next: naming the listener is user code of its own
+          if (thread != me) {
+            return;
+          }
+          queue.addFirst(Event.aboutListener(Event.LISTENER_THREW, listener, t));
+        }
+        threw = true;
       }
-      if (listenerFailure == null && !(copyProblems && e.isProblem())) {
+      if (!threw && !(copyProblems && e.isProblem())) {
         return;
       }
     }
-    if (!e.isProblem() && listenerFailure == null) {
+    if (!e.isProblem() || !enter(me, FORMATTING)) {
       return;
     }
-    if (!enter(me, FORMATTING)) {
-      return;
-    }
-    if (names == null) {
-      names = e.names();
-    }
-    String text = e.text(names);
-    if (listenerFailure != null) {
-      text +=
-          "exitscope: exit listener "
-              + Names.describe(listener, e.safe)
-              + " threw "
-              + Names.describe(listenerFailure, e.safe)
-              + System.lineSeparator();
-    }
-    write(me, text);
+    write(me, e.text(names != null ? names : e.names()));
   }
 
   /** Writes {@code text} to {@code System.err}, or to the stderr descriptor when that fails. */
