@@ -7,6 +7,8 @@
  */
 module dev.exitscope {
   requires static org.jspecify;
+  // Only ExitScopeLogManager uses it, and only where JUL is configured to load it.
+  requires static java.logging;
 
   exports dev.exitscope;
   // The coroutines module reports its suspend handlers' own timeouts as timeouts.

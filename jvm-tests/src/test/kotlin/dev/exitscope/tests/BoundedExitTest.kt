@@ -99,8 +99,8 @@ class BoundedExitTest : FunSpec({
       }
     }
 
-    test("stays alive to the last handler with the README's LogManager recipe") {
-      runJul("-Djava.util.logging.manager=dev.exitscope.tests.ExitScopeLogManager") shouldContainExactly
+    test("stays alive to the last handler with the shipped ExitScopeLogManager") {
+      runJul("-Djava.util.logging.manager=dev.exitscope.ExitScopeLogManager") shouldContainExactly
         listOf(
           "started with ExitScopeLogManager",
           "newest handler",

@@ -9,23 +9,6 @@ import java.util.logging.LogManager
 import java.util.logging.Logger
 import java.util.logging.SimpleFormatter
 
-/**
- * The README's recipe for keeping `java.util.logging` alive until the last exit handler: JUL's own
- * shutdown hook calls [LogManager.reset], which closes every handler while ours may still log.
- * This manager defers that reset, and the program registers the real reset first, so that it runs last.
- * Start the JVM with `-Djava.util.logging.manager=dev.exitscope.tests.ExitScopeLogManager`.
- */
-class ExitScopeLogManager : LogManager() {
-  init {
-    ExitScope.global().register { super.reset() }
-  }
-
-  /** Skipped when JUL's own shutdown hook (its `Cleaner` thread) calls it; our handler resets instead. */
-  override fun reset() {
-    if (Thread.currentThread().javaClass.name != "java.util.logging.LogManager\$Cleaner") super.reset()
-  }
-}
-
 /** `jul <file>`: logs from exit handlers, one of them late, into a FileHandler on `<file>`. */
 object JulAtExit {
   fun main(args: List<String>) {
