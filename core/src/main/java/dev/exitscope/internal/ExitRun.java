@@ -3,6 +3,8 @@
 
 package dev.exitscope.internal;
 
+import static dev.exitscope.internal.Nulls.castToNonNull;
+
 import dev.exitscope.ExitListener;
 import dev.exitscope.ExitScope;
 import dev.exitscope.ExitSummary;
@@ -95,6 +97,12 @@ public final class ExitRun {
    */
   public static void prepare(ExitHook hook) {
     new ExitRun("prepare", new HandlerStack(), Duration.ofSeconds(1), null, hook, null).run();
+    try { // what the run asks of every handler: is it a Described, a Nested?
+      Class.forName(Node.Described.class.getName(), true, ExitRun.class.getClassLoader());
+      Class.forName(Node.Nested.class.getName(), true, ExitRun.class.getClassLoader());
+    } catch (ClassNotFoundException impossible) {
+      throw new AssertionError(impossible);
+    }
   }
 
   /** The reporting path, made at the first report; called holding the monitor. */
@@ -417,13 +425,51 @@ public final class ExitRun {
       }
     }
 
-    /** Accounts for the handler that just ran and runs the next; false when there is none. */
+    /**
+     * Accounts for the handler that just ran and runs the next; false when there is none. The
+     * common case (the last one succeeded, the next is a plain handler of the outermost scope, and
+     * the listener wants no progress) takes this method only, kept small: the JIT compiles it while
+     * the run goes on, and the JVM's exit waits for compilations under way.
+     */
     private boolean step() {
+      Node next;
+      synchronized (monitor) {
+        if (abandoned) {
+          return false; // the watchdog has reported the handler that was running
+        }
+        Node ran = current;
+        if ((ran != null && (failure != null || progress)) || frame.outer != null) {
+          next = null;
+        } else {
+          if (ran != null) {
+            succeeded++;
+          }
+          next = stack.popOrCloseHeld(); // the monitor is this stack's lock
+          if (next == null || next instanceof Node.Described) { // the end, a timeout, a scope
+            current = null;
+            if (!start(next)) {
+              return false;
+            }
+            next = castToNonNull(current);
+          } else {
+            limit = end;
+            clocked = false;
+            path = "";
+            steps++;
+            current = next;
+          }
+        }
+      }
+      return next != null ? invoke(next) : stepAfterReport();
+    }
+
+    /** {@link #step()} when the last handler is to be reported, or scopes are nested. */
+    private boolean stepAfterReport() {
       Node next;
       Event report;
       synchronized (monitor) {
         if (abandoned) {
-          return false; // the watchdog has reported the handler that was running
+          return false;
         }
         Node ran = current;
         report = ran == null ? null : account(ran);
@@ -442,9 +488,11 @@ public final class ExitRun {
           next = abandoned ? null : startNext();
         }
       }
-      if (next == null) {
-        return false;
-      }
+      return next != null && invoke(next);
+    }
+
+    /** Runs {@code next}, which {@link #current} holds, keeping its failure; always true. */
+    private boolean invoke(Node next) {
       Thread.interrupted(); // a handler starts uninterrupted, whatever the last one did
       if (progress) {
         post(new Event(Event.STARTED, path, next, null, 0), true);
@@ -477,15 +525,27 @@ public final class ExitRun {
     }
 
     /**
-     * Pops the next handler and makes it the running one, with its limit; when there is none, the
-     * worker is finished. Called holding the monitor.
+     * Pops the next handler and makes it the running one; null when there is none. Called holding
+     * the monitor.
      */
     private @Nullable Node startNext() {
-      Node n = popNext(this);
+      return start(popNext(this)) ? current : null;
+    }
+
+    /**
+     * Makes {@code n}, just popped, the running handler, with its limit; a nested scope is entered
+     * and the next handler popped. When there is none, the worker is finished and this returns
+     * false. Called holding the monitor.
+     */
+    private boolean start(@Nullable Node n) {
+      if (n instanceof Node.Nested nested) {
+        enter(nested);
+        n = popNext(this);
+      }
       if (n == null) {
         finished = true;
         monitor.notifyAll();
-        return null;
+        return false;
       }
       long timeout = Node.timeoutNanos(n);
       long frameEnd = frame.end;
@@ -499,7 +559,7 @@ public final class ExitRun {
       if (limit != end) {
         monitor.notifyAll(); // the watchdog may need to wake earlier than it planned
       }
-      return n;
+      return true;
     }
   }
 }

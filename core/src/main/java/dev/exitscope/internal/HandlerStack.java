@@ -60,8 +60,13 @@ public final class HandlerStack {
    *
    * @return {@code false}, adding nothing, if the stack is closed
    */
-  @SuppressWarnings("NullAway") // head.next: a linked node's links are never null
   public boolean push(Node node) {
+    synchronized (this) {
+      if (table == null && !closed) { // no index: the common case, kept small for the JIT
+        linkNewest(node);
+        return true;
+      }
+    }
     boolean hashed = false;
     while (true) {
       synchronized (this) {
@@ -70,13 +75,7 @@ public final class HandlerStack {
         }
         @Nullable Node[] t = table;
         if (t == null || hashed) {
-          Node newest = head.next;
-          node.prev = head;
-          node.next = newest;
-          newest.prev = node;
-          head.next = node;
-          size++;
-          pushes++;
+          linkNewest(node);
           if (t != null) {
             index(t, node);
           }
@@ -86,6 +85,17 @@ public final class HandlerStack {
       node.hash = hashOf(node.handler);
       hashed = true;
     }
+  }
+
+  @SuppressWarnings("NullAway") // head.next: a linked node's links are never null
+  private void linkNewest(Node node) {
+    Node newest = head.next;
+    node.prev = head;
+    node.next = newest;
+    newest.prev = node;
+    head.next = node;
+    size++;
+    pushes++;
   }
 
   /** Removes {@code node} if it is still in the stack; O(1). */

@@ -80,19 +80,23 @@ public class Node implements Registration {
     return "Registration[" + name() + "]";
   }
 
+  // The factories below call one in each subclass, typed Node: verifying this class then loads no
+  // subclass, so a registration loads only the kind it makes (each costs a fraction of a
+  // millisecond in a JVM that has just started).
+
   public static <A extends @Nullable Object> Node of(
       ExitHandler1<A> handler, A a, HandlerStack stack) {
-    return new WithArg<>(handler, a, stack);
+    return WithArg.make(handler, a, stack);
   }
 
   public static <A extends @Nullable Object, B extends @Nullable Object> Node of(
       ExitHandler2<A, B> handler, A a, B b, HandlerStack stack) {
-    return new WithArgs<>(handler, a, b, stack);
+    return WithArgs.make(handler, a, b, stack);
   }
 
   public static Node described(
       ExitHandler handler, String name, long timeoutNanos, HandlerStack stack) {
-    return new Described(handler, name, timeoutNanos, stack);
+    return Described.make(handler, name, timeoutNanos, stack);
   }
 
   /**
@@ -108,12 +112,12 @@ public class Node implements Registration {
       long timeoutNanos,
       boolean close,
       HandlerStack stack) {
-    return new Nested(scope, inner, name, timeoutNanos, close, stack);
+    return Nested.make(scope, inner, name, timeoutNanos, close, stack);
   }
 
   /** {@code resource.close()}, keyed by the resource: {@code ExitScope.closing}. */
   public static Node closing(AutoCloseable resource, HandlerStack stack) {
-    return new Closing(resource, stack);
+    return Closing.make(resource, stack);
   }
 
   private static final class WithArg<A extends @Nullable Object> extends Node {
@@ -122,6 +126,11 @@ public class Node implements Registration {
     WithArg(ExitHandler1<A> handler, A a, HandlerStack stack) {
       super(handler, stack);
       this.a = a;
+    }
+
+    static <A extends @Nullable Object> Node make(
+        ExitHandler1<A> handler, A a, HandlerStack stack) {
+      return new WithArg<>(handler, a, stack);
     }
 
     @Override
@@ -147,6 +156,11 @@ public class Node implements Registration {
       this.b = b;
     }
 
+    static <A extends @Nullable Object, B extends @Nullable Object> Node make(
+        ExitHandler2<A, B> handler, A a, B b, HandlerStack stack) {
+      return new WithArgs<>(handler, a, b, stack);
+    }
+
     @Override
     @SuppressWarnings("unchecked")
     public void invoke() throws Exception {
@@ -168,6 +182,10 @@ public class Node implements Registration {
       super(handler, stack);
       this.name = name;
       this.timeoutNanos = timeoutNanos;
+    }
+
+    static Node make(ExitHandler handler, String name, long timeoutNanos, HandlerStack stack) {
+      return new Described(handler, name, timeoutNanos, stack);
     }
 
     @Override
@@ -193,6 +211,16 @@ public class Node implements Registration {
       this.close = close;
     }
 
+    static Node make(
+        ExitScope scope,
+        HandlerStack inner,
+        @Nullable String name,
+        long timeoutNanos,
+        boolean close,
+        HandlerStack stack) {
+      return new Nested(scope, inner, name, timeoutNanos, close, stack);
+    }
+
     @Override
     public void invoke() {
       if (close) {
@@ -206,6 +234,10 @@ public class Node implements Registration {
   private static final class Closing extends Node {
     Closing(AutoCloseable resource, HandlerStack stack) {
       super(resource, stack);
+    }
+
+    static Node make(AutoCloseable resource, HandlerStack stack) {
+      return new Closing(resource, stack);
     }
 
     @Override
