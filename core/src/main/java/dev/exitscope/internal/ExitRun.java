@@ -91,11 +91,22 @@ public final class ExitRun {
   }
 
   /**
+   * How long {@link #prepare} waits first: a program that exits sooner would only have the dry run
+   * compete with its exit for the processors, and most programs run far longer.
+   */
+  private static final long PREPARE_DELAY_MILLIS = 50;
+
+  /**
    * A dry run on an empty stack, made once a scope's exit hook is installed, on a thread of its
-   * own: it loads and links the classes of the run at exit and starts a worker once, so that the
-   * exit itself pays for neither.
+   * own, after {@link #PREPARE_DELAY_MILLIS}: it loads and links the classes of the run at exit and
+   * starts a worker once, so that the exit itself pays for neither.
    */
   public static void prepare(ExitHook hook) {
+    try {
+      Thread.sleep(PREPARE_DELAY_MILLIS);
+    } catch (InterruptedException e) {
+      return;
+    }
     new ExitRun("prepare", new HandlerStack(), Duration.ofSeconds(1), null, hook, null).run();
     try { // what the run asks of every handler: is it a Described, a Nested?
       Class.forName(Node.Described.class.getName(), true, ExitRun.class.getClassLoader());
@@ -445,7 +456,9 @@ public final class ExitRun {
             succeeded++;
           }
           next = stack.popOrCloseHeld(); // the monitor is this stack's lock
-          if (next == null || next instanceof Node.Described) { // the end, a timeout, a scope
+          // Not a plain handler: the end, one with arguments, a timeout, a scope. (A class check,
+          // not instanceof: it loads no class, and a quick exit need not load the kinds it lacks.)
+          if (next == null || next.getClass() != Node.class) {
             current = null;
             if (!start(next)) {
               return false;
@@ -460,39 +473,9 @@ public final class ExitRun {
           }
         }
       }
-      return next != null ? invoke(next) : stepAfterReport();
-    }
-
-    /** {@link #step()} when the last handler is to be reported, or scopes are nested. */
-    private boolean stepAfterReport() {
-      Node next;
-      Event report;
-      synchronized (monitor) {
-        if (abandoned) {
-          return false;
-        }
-        Node ran = current;
-        report = ran == null ? null : account(ran);
-        next = report == null ? startNext() : null;
+      if (next == null && (next = nextAfterReport()) == null) {
+        return false;
       }
-      if (report != null) {
-        Reporter r;
-        synchronized (monitor) {
-          r = reporter();
-        }
-        r.post(report, true);
-        if (report.kind == Event.FAILED) {
-          r.awaitInOrder(report); // stderr shows it before what the next handler prints
-        }
-        synchronized (monitor) {
-          next = abandoned ? null : startNext();
-        }
-      }
-      return next != null && invoke(next);
-    }
-
-    /** Runs {@code next}, which {@link #current} holds, keeping its failure; always true. */
-    private boolean invoke(Node next) {
       Thread.interrupted(); // a handler starts uninterrupted, whatever the last one did
       if (progress) {
         post(new Event(Event.STARTED, path, next, null, 0), true);
@@ -504,6 +487,37 @@ public final class ExitRun {
         failure = t;
       }
       return true;
+    }
+
+    /**
+     * The next handler when the last one is to be reported, or scopes are nested; null when there
+     * is none.
+     */
+    private @Nullable Node nextAfterReport() {
+      Node next;
+      Event report;
+      synchronized (monitor) {
+        if (abandoned) {
+          return null;
+        }
+        Node ran = current;
+        report = ran == null ? null : account(ran);
+        next = report == null ? startNext() : null;
+      }
+      if (report == null) {
+        return next;
+      }
+      Reporter r;
+      synchronized (monitor) {
+        r = reporter();
+      }
+      r.post(report, true);
+      if (report.kind == Event.FAILED) {
+        r.awaitInOrder(report); // stderr shows it before what the next handler prints
+      }
+      synchronized (monitor) {
+        return abandoned ? null : startNext();
+      }
     }
 
     /** Counts the handler that ran; returns its report, if any. Called holding the monitor. */

@@ -60,13 +60,27 @@ public final class HandlerStack {
    *
    * @return {@code false}, adding nothing, if the stack is closed
    */
+  @SuppressWarnings("NullAway") // head.next: a linked node's links are never null
   public boolean push(Node node) {
     synchronized (this) {
-      if (table == null && !closed) { // no index: the common case, kept small for the JIT
-        linkNewest(node);
+      if (table == null && !closed) {
+        // No index: the common case, written out here rather than called, so that the JIT makes
+        // one compilation of it (one call is one more, and the JVM's exit waits for those).
+        Node newest = head.next;
+        node.prev = head;
+        node.next = newest;
+        newest.prev = node;
+        head.next = node;
+        size++;
+        pushes++;
         return true;
       }
     }
+    return pushIndexed(node);
+  }
+
+  /** {@link #push} while the index exists, or on a closed stack. */
+  private boolean pushIndexed(Node node) {
     boolean hashed = false;
     while (true) {
       synchronized (this) {
@@ -127,16 +141,29 @@ public final class HandlerStack {
     return popOrCloseHeld();
   }
 
-  /** {@link #popOrClose()} for a caller that holds this stack's lock: the run at exit. */
+  /**
+   * {@link #popOrClose()} for a caller that holds this stack's lock: the run at exit, which calls
+   * it once a handler. Without an index, unlinks in place rather than by a call, so that the JIT
+   * makes one compilation of it (the JVM's exit waits for those under way).
+   */
   // Identity on purpose: head is the list's sentinel node.
-  @SuppressWarnings("ReferenceEquality")
+  @SuppressWarnings({"ReferenceEquality", "NullAway"}) // a linked node's links are never null
   @Nullable Node popOrCloseHeld() {
-    Node newest = castToNonNull(head.next);
+    Node newest = head.next;
     if (newest == head) {
       closed = true;
       return null;
     }
-    unlink(newest);
+    if (table != null) {
+      unlink(newest);
+      return newest;
+    }
+    Node next = newest.next;
+    head.next = next;
+    next.prev = head;
+    newest.prev = null;
+    newest.next = null;
+    size--;
     return newest;
   }
 
