@@ -400,6 +400,17 @@ public final class ExitRun {
 
   /** Runs handlers until there are none left or the watchdog abandons it. */
   final class Worker extends Thread {
+    /**
+     * Handlers a call of {@link #step()} runs, at most. The JIT compiles a method after a few
+     * hundred calls, but a loop only after tens of thousands of turns: a method a handler gets
+     * compiled early, as the exit runs cold code. A method a handler, though, is also compiled
+     * again by the optimising compiler after a few thousand calls, and the JVM's exit waits for
+     * that compilation when it is under way: with 10,000 handlers it was, for longer than the run.
+     * A method for a few handlers gets the first, early, and the second only with many more
+     * handlers.
+     */
+    private static final int STEPS = 16;
+
     // Guarded by the monitor; read without it only by the worker itself.
     @Nullable Node current;
     String path = "";
@@ -431,60 +442,62 @@ public final class ExitRun {
     @Override
     public void run() {
       while (step()) {
-        // A method per handler, not a loop body: the JIT compiles a method after a few hundred
-        // calls but a loop only after tens of thousands of turns, and the exit runs cold code.
+        // a few handlers a call: see STEPS
       }
     }
 
     /**
-     * Accounts for the handler that just ran and runs the next; false when there is none. The
-     * common case (the last one succeeded, the next is a plain handler of the outermost scope, and
-     * the listener wants no progress) takes this method only, kept small: the JIT compiles it while
-     * the run goes on, and the JVM's exit waits for compilations under way.
+     * Accounts for the handler that just ran and runs the next, {@link #STEPS} times at most; false
+     * when there is none left. The common case (the last one succeeded, the next is a plain handler
+     * of the outermost scope, and the listener wants no progress) takes this method only, kept
+     * small: the JIT compiles it while the run goes on, and the JVM's exit waits for compilations
+     * under way.
      */
     private boolean step() {
-      Node next;
-      synchronized (monitor) {
-        if (abandoned) {
-          return false; // the watchdog has reported the handler that was running
-        }
-        Node ran = current;
-        if ((ran != null && (failure != null || progress)) || frame.outer != null) {
-          next = null;
-        } else {
-          if (ran != null) {
-            succeeded++;
+      for (int i = 0; i < STEPS; i++) {
+        Node next;
+        synchronized (monitor) {
+          if (abandoned) {
+            return false; // the watchdog has reported the handler that was running
           }
-          next = stack.popOrCloseHeld(); // the monitor is this stack's lock
-          // Not a plain handler: the end, one with arguments, a timeout, a scope. (A class check,
-          // not instanceof: it loads no class, and a quick exit need not load the kinds it lacks.)
-          if (next == null || next.getClass() != Node.class) {
-            current = null;
-            if (!start(next)) {
-              return false;
-            }
-            next = castToNonNull(current);
+          Node ran = current;
+          if ((ran != null && (failure != null || progress)) || frame.outer != null) {
+            next = null;
           } else {
-            limit = end;
-            clocked = false;
-            path = "";
-            steps++;
-            current = next;
+            if (ran != null) {
+              succeeded++;
+            }
+            next = stack.popOrCloseHeld(); // the monitor is this stack's lock
+            // Not a plain handler: the end, one with arguments, a timeout, a scope. (A class
+            // check, not instanceof: it loads no class; a quick exit need not load the others.)
+            if (next == null || next.getClass() != Node.class) {
+              current = null;
+              if (!start(next)) {
+                return false;
+              }
+              next = castToNonNull(current);
+            } else {
+              limit = end;
+              clocked = false;
+              path = "";
+              steps++;
+              current = next;
+            }
           }
         }
-      }
-      if (next == null && (next = nextAfterReport()) == null) {
-        return false;
-      }
-      Thread.interrupted(); // a handler starts uninterrupted, whatever the last one did
-      if (progress) {
-        post(new Event(Event.STARTED, path, next, null, 0), true);
-      }
-      failure = null;
-      try {
-        next.invoke();
-      } catch (Throwable t) {
-        failure = t;
+        if (next == null && (next = nextAfterReport()) == null) {
+          return false;
+        }
+        Thread.interrupted(); // a handler starts uninterrupted, whatever the last one did
+        if (progress) {
+          post(new Event(Event.STARTED, path, next, null, 0), true);
+        }
+        failure = null;
+        try {
+          next.invoke();
+        } catch (Throwable t) {
+          failure = t;
+        }
       }
       return true;
     }
