@@ -98,3 +98,17 @@ class ChildJvm(
     ): ChildResult = ChildJvm(*args, jvmArgs = jvmArgs, mainClass = mainClass, dir = dir).await()
   }
 }
+
+/**
+ * Sleeps forever and ignores interrupts, as a thread blocked on a monitor or in I/O does: only being
+ * abandoned ends its hold on the exit.
+ */
+fun sleepForever(): Nothing {
+  while (true) {
+    try {
+      Thread.sleep(Long.MAX_VALUE)
+    } catch (ignored: InterruptedException) {
+      // interrupts change nothing
+    }
+  }
+}

@@ -152,16 +152,6 @@ object ChildMain {
     }
   }
 
-  private fun sleepForever() {
-    while (true) {
-      try {
-        Thread.sleep(Long.MAX_VALUE)
-      } catch (ignored: InterruptedException) {
-        // a handler that ignores interrupts must still not hold the exit
-      }
-    }
-  }
-
   private fun recurse(n: Int): Int = recurse(n + 1) + 1
 
   private class MyError : Error("a handler's own Error")

@@ -276,16 +276,6 @@ object ReportingPrograms {
     say("stderr blocked after $last bytes")
   }
 
-  fun sleepForever(): Nothing {
-    while (true) {
-      try {
-        Thread.sleep(Long.MAX_VALUE)
-      } catch (ignored: InterruptedException) {
-        // as a thread blocked on a monitor or in I/O: interrupts change nothing
-      }
-    }
-  }
-
   /** A listener whose every method waits for [lock], which `main` holds while it exits. */
   private class LockedListener(private val lock: Any) : ExitListener {
     private fun await() = synchronized(lock) {}

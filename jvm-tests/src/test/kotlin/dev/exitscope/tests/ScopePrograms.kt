@@ -63,7 +63,7 @@ object ScopePrograms {
         global.push("waits", Duration.ofSeconds(1)) {
           say("left within the timeout: ${ExitScope.timeLeft().toMillis() in 700..1000}")
           val pool = Executors.newSingleThreadExecutor { r -> Thread(r).apply { isDaemon = true } }
-          pool.submit { sleepForever() }
+          pool.execute { sleepForever() }
           pool.shutdown()
           if (!pool.awaitTermination(ExitScope.timeLeft(Duration.ofMillis(300)).toMillis(), TimeUnit.MILLISECONDS)) {
             say("fallback ran within the reserve")
@@ -75,16 +75,6 @@ object ScopePrograms {
       else -> {
         System.err.println("unknown scenario ${args[0]}")
         exitProcess(99)
-      }
-    }
-  }
-
-  private fun sleepForever() {
-    while (true) {
-      try {
-        Thread.sleep(Long.MAX_VALUE)
-      } catch (ignored: InterruptedException) {
-        // ignores interrupts: only abandoning it ends its hold on the exit
       }
     }
   }
