@@ -294,6 +294,15 @@ class ExitScopeTest : FunSpec({
       log shouldContainExactly listOf("outer new", "plugin B", "plugin A", "outer old")
     }
 
+    test("runs a nested scope's handlers on the caller's thread in an explicit run") {
+      val plugin = ExitScope.create("plugin")
+      val caller = Thread.currentThread()
+      plugin.register { log += "plugin on caller=${Thread.currentThread() === caller}" }
+      scope.register(plugin)
+      scope.run()
+      log shouldContainExactly listOf("plugin on caller=true")
+    }
+
     test("detaches a nested scope with unregister") {
       val plugin = ExitScope.create("plugin")
       plugin.register { log += "plugin" }
