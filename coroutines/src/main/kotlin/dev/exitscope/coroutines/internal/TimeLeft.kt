@@ -24,10 +24,8 @@ internal const val UNBOUNDED_NANOS: Long = Long.MAX_VALUE / 4
  * and the main coroutine's bound at exit; [Long.MAX_VALUE] when nothing bounds it.
  */
 internal fun nanosLeft(): Long {
-  val core = ExitScope.timeLeft()
-  // Both of the core's "no bound" values, ChronoUnit.FOREVER's duration and
-  // Duration.ofNanos(Long.MAX_VALUE), are at least this many seconds.
-  var left = if (core.seconds >= UNBOUNDED_NANOS / 1_000_000_000L) Long.MAX_VALUE else core.toNanos()
+  // Outside a run at exit the core answers Duration.ofNanos(Long.MAX_VALUE): toNanos() is safe.
+  var left = ExitScope.timeLeft().toNanos()
   val own = OWN_DEADLINE.get()
   if (own != null) left = minOf(left, maxOf(0L, own - System.nanoTime()))
   val app = MainCoroutine.current
