@@ -298,12 +298,17 @@ public final class ExitRun {
   private void skipAll() {
     List<Event.Skipped> left = new ArrayList<>();
     for (Frame f = frame; f != null; f = f.outer) {
-      for (Node n : f.stack.closeAndDrain()) {
-        left.add(new Event.Skipped(f.path, n));
-      }
+      closeInto(f, left);
     }
     frame = outermost();
     report(scope, left);
+  }
+
+  /** Closes the scope of {@code f} and adds what it still held to {@code left}. */
+  private static void closeInto(Frame f, List<Event.Skipped> left) {
+    for (Node n : f.stack.closeAndDrain()) {
+      left.add(new Event.Skipped(f.path, n));
+    }
   }
 
   private Frame outermost() {
@@ -340,9 +345,7 @@ public final class ExitRun {
       }
       if (System.nanoTime() - f.end >= 0) { // a nested scope's own time is up
         List<Event.Skipped> left = new ArrayList<>();
-        for (Node n : f.stack.closeAndDrain()) {
-          left.add(new Event.Skipped(f.path, n));
-        }
+        closeInto(f, left);
         report(f.name, left);
         frame = outer;
         continue;
