@@ -6,6 +6,7 @@ package dev.exitscope.tests
 import io.kotest.core.spec.style.FunSpec
 import io.kotest.matchers.collections.shouldContainExactly
 import io.kotest.matchers.ints.shouldBeGreaterThan
+import io.kotest.matchers.ints.shouldBeLessThanOrEqual
 import io.kotest.matchers.shouldBe
 import io.kotest.matchers.string.shouldContain
 import io.kotest.matchers.string.shouldNotContain
@@ -99,7 +100,9 @@ class ExitTest : FunSpec({
 /**
  * Proves: with four threads registering, pushing and unregistering while System.exit runs the
  * global scope, every handler whose registration returned and was not unregistered runs exactly
- * once, and none that was unregistered runs. Does not prove linearizability (see the Lincheck test).
+ * once, and none that was unregistered runs. A handler whose unregister was still under way when
+ * the JVM halted may have been removed or not: either is right, so it is the one left out. Does not
+ * prove linearizability (see the Lincheck test).
  */
 class ExitStressTest : FunSpec({
   test("every handler registered and not unregistered runs exactly once while the JVM exits") {
@@ -108,11 +111,13 @@ class ExitStressTest : FunSpec({
     val byKind = r.lines.groupBy({ it.substringBefore(' ') }, { it.substringAfter(' ') })
     val registered = byKind["registered"].orEmpty().toSet()
     val unregistered = byKind["unregistered"].orEmpty().toSet()
+    val cutShort = byKind["unregistering"].orEmpty().toSet() - unregistered - byKind["kept"].orEmpty().toSet()
     val ran = byKind["ran"].orEmpty()
     val ranOnce = ran.toSet()
     ran.size shouldBe ranOnce.size
     (unregistered intersect ranOnce) shouldBe emptySet()
-    val mustRun = registered - unregistered
+    cutShort.size shouldBeLessThanOrEqual 4 // at most one a thread
+    val mustRun = registered - unregistered - cutShort
     (mustRun - ranOnce) shouldBe emptySet()
     mustRun.size shouldBeGreaterThan 100
   }
