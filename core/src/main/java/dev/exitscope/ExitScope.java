@@ -7,12 +7,12 @@ import dev.exitscope.internal.Durations;
 import dev.exitscope.internal.ExitHook;
 import dev.exitscope.internal.ExitRun;
 import dev.exitscope.internal.HandlerStack;
-import dev.exitscope.internal.JvmShutdownHook;
 import dev.exitscope.internal.Node;
 import dev.exitscope.internal.Runs;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -64,13 +64,16 @@ import org.jspecify.annotations.Nullable;
  * the handler at once on the caller's thread: a registration is never lost and never refused.
  */
 public final class ExitScope implements ExitHandler, AutoCloseable {
-  /** The deadline of a run at exit unless set otherwise: 30 seconds. */
-  public static final Duration DEFAULT_DEADLINE = Duration.ofSeconds(30);
-
   /**
    * System property giving {@link #global()}'s deadline: {@code PT2S}, {@code 2s}, {@code 500ms}.
    */
   public static final String DEADLINE_PROPERTY = "exitscope.deadline";
+
+  /**
+   * Made with this class, not in a holder class of its own: a JVM's first registration then loads
+   * one class fewer. It installs nothing until its first registration.
+   */
+  private static final ExitScope GLOBAL = new ExitScope("global", new ExitHook());
 
   private final String name;
   private final HandlerStack stack = new HandlerStack();
@@ -93,7 +96,7 @@ public final class ExitScope implements ExitHandler, AutoCloseable {
    * first registration, never when this class loads.
    */
   public static ExitScope global() {
-    return Global.SCOPE;
+    return GLOBAL;
   }
 
   /**
@@ -122,7 +125,15 @@ public final class ExitScope implements ExitHandler, AutoCloseable {
     if (handler == null) { // no call to requireNonNull: registering runs cold, and calls cost
       throw new NullPointerException("handler");
     }
-    add(handler instanceof ExitScope ? node(handler, null, 0) : new Node(handler, stack));
+    if (handler instanceof ExitScope) {
+      add(node(handler, null, 0));
+    } else {
+      // The handler itself is the registration: nothing is made for it, as list.add makes nothing.
+      installHookOnce();
+      if (!stack.push(handler)) {
+        Runs.runNow(handler);
+      }
+    }
     return handler;
   }
 
@@ -308,14 +319,14 @@ public final class ExitScope implements ExitHandler, AutoCloseable {
 
   /**
    * The deadline of this scope's run at exit: what {@link #setDeadline} set, else for {@link
-   * #global()} the system property {@value #DEADLINE_PROPERTY}, else {@link #DEFAULT_DEADLINE}.
+   * #global()} the system property {@value #DEADLINE_PROPERTY}, else 30 seconds.
    */
   public Duration getDeadline() {
     Duration set = deadline;
     if (set != null || hook == null) {
-      return set != null ? set : DEFAULT_DEADLINE;
+      return set != null ? set : Durations.DEFAULT_DEADLINE;
     }
-    Duration d = Durations.fromProperty(DEADLINE_PROPERTY, DEFAULT_DEADLINE);
+    Duration d = Durations.fromProperty(DEADLINE_PROPERTY, Durations.DEFAULT_DEADLINE);
     String problem = Durations.takeProblem();
     if (problem != null) {
       System.err.println(problem);
@@ -390,14 +401,20 @@ public final class ExitScope implements ExitHandler, AutoCloseable {
         : Node.described(handler, name, timeoutNanos, stack);
   }
 
-  private Node add(Node node) {
-    if (hook != null && !hookInstalled) {
-      installHook();
-    }
+  private Registration add(Node node) {
+    installHookOnce();
     if (!stack.push(node)) {
       Runs.runNow(node);
     }
-    return node;
+    // Not "return node": verifying that would load Registration on the first registration of any
+    // kind; Node loads it, and only the first push loads Node.
+    return node.registration();
+  }
+
+  private void installHookOnce() {
+    if (hook != null && !hookInstalled) {
+      installHook();
+    }
   }
 
   private void installHook() {
@@ -412,7 +429,10 @@ public final class ExitScope implements ExitHandler, AutoCloseable {
         prepare.setDaemon(true);
         prepare.setContextClassLoader(null);
         prepare.start();
-      } catch (IllegalStateException exiting) {
+      } catch (RuntimeException e) { // not IllegalStateException: verifying this class loads it
+        if (!(e instanceof IllegalStateException)) {
+          throw e;
+        }
         // The JVM is already exiting without our hook: run registrations at once from now on.
         stack.closeAndDrain();
       }
@@ -437,7 +457,8 @@ public final class ExitScope implements ExitHandler, AutoCloseable {
     runs.incrementAndGet();
     try {
       Duration set = deadline;
-      Duration d = set != null ? set : Durations.fromProperty(DEADLINE_PROPERTY, DEFAULT_DEADLINE);
+      Duration d =
+          set != null ? set : Durations.fromProperty(DEADLINE_PROPERTY, Durations.DEFAULT_DEADLINE);
       String note = set != null ? null : Durations.takeProblem();
       new ExitRun(name, stack, d, listener, Objects.requireNonNull(hook), note).run();
     } finally {
@@ -460,15 +481,13 @@ public final class ExitScope implements ExitHandler, AutoCloseable {
     @Override
     public void run() {
       if (prepare) {
+        // Parks rather than sleeps: no InterruptedException to catch, a class that verifying this
+        // one, on the first registration's thread, would load. An early wake-up does no harm.
+        LockSupport.parkNanos(ExitRun.PREPARE_DELAY_NANOS);
         ExitRun.prepare(Objects.requireNonNull(hook));
       } else {
         runAtExit();
       }
     }
-  }
-
-  /** Holder: the global scope exists once asked for, and installs nothing until a registration. */
-  private static final class Global {
-    static final ExitScope SCOPE = new ExitScope("global", new JvmShutdownHook());
   }
 }

@@ -13,6 +13,13 @@ import org.jspecify.annotations.Nullable;
 
 /** Parsing and checking of the durations users give. */
 public final class Durations {
+  /**
+   * The deadline of a run at exit unless set otherwise: 30 seconds. Here, not in {@code ExitScope}:
+   * making a {@code Duration} initializes {@code java.time} and {@code BigInteger}, which a JVM's
+   * first registration need not pay for.
+   */
+  public static final Duration DEFAULT_DEADLINE = Duration.ofSeconds(30);
+
   private Durations() {}
 
   /**

@@ -48,8 +48,8 @@ final class Event {
   /** The scope's name for run events; the handler's path ({@code "plugin/"}) for handler events. */
   final String where;
 
-  /** The handler, for handler events. */
-  final @Nullable Node node;
+  /** The handler, for handler events: a stack's entry, a plain handler or a {@link Node}. */
+  final @Nullable Object node;
 
   /** The failure, the stack, the skipped handlers, the summary, the count or the text. */
   final @Nullable Object detail;
@@ -65,7 +65,7 @@ final class Event {
   /** Delivered, or given up on; guarded by the run's monitor. */
   boolean done;
 
-  Event(int kind, String where, @Nullable Node node, @Nullable Object detail, long nanos) {
+  Event(int kind, String where, @Nullable Object node, @Nullable Object detail, long nanos) {
     this.kind = kind;
     this.where = where;
     this.node = node;
@@ -105,12 +105,12 @@ final class Event {
       List<Skipped> skipped = (List<Skipped>) castToNonNull(detail);
       List<String> names = new ArrayList<>(skipped.size());
       for (Skipped s : skipped) {
-        names.add(s.path + s.node.name(safe));
+        names.add(s.path + Node.name(s.node, safe));
       }
       return names;
     }
-    Node n = node;
-    return n == null ? where : where + n.name(safe);
+    Object n = node;
+    return n == null ? where : where + Node.name(n, safe);
   }
 
   /** Calls the listener; {@code names} is what {@link #names()} gave. */
@@ -168,5 +168,5 @@ final class Event {
   /**
    * A handler never run, with the path of the scope it was in ({@code ""} or {@code "plugin/"}).
    */
-  record Skipped(String path, Node node) {}
+  record Skipped(String path, Object node) {}
 }

@@ -5,6 +5,7 @@ package dev.exitscope.internal;
 
 import static dev.exitscope.internal.Nulls.castToNonNull;
 
+import dev.exitscope.ExitHandler;
 import dev.exitscope.ExitListener;
 import dev.exitscope.ExitScope;
 import dev.exitscope.ExitSummary;
@@ -91,22 +92,18 @@ public final class ExitRun {
   }
 
   /**
-   * How long {@link #prepare} waits first: a program that exits sooner would only have the dry run
-   * compete with its exit for the processors, and most programs run far longer.
+   * How long the caller of {@link #prepare} waits first, before it loads this class: a program that
+   * exits sooner would only have the dry run compete with its exit for the processors, and most
+   * programs run far longer. A constant, so that reading it loads nothing.
    */
-  private static final long PREPARE_DELAY_MILLIS = 50;
+  public static final long PREPARE_DELAY_NANOS = 50_000_000;
 
   /**
    * A dry run on an empty stack, made once a scope's exit hook is installed, on a thread of its
-   * own, after {@link #PREPARE_DELAY_MILLIS}: it loads and links the classes of the run at exit and
+   * own, after {@link #PREPARE_DELAY_NANOS}: it loads and links the classes of the run at exit and
    * starts a worker once, so that the exit itself pays for neither.
    */
   public static void prepare(ExitHook hook) {
-    try {
-      Thread.sleep(PREPARE_DELAY_MILLIS);
-    } catch (InterruptedException e) {
-      return;
-    }
     new ExitRun("prepare", new HandlerStack(), Duration.ofSeconds(1), null, hook, null).run();
     try { // what the run asks of every handler: is it a Described, a Nested?
       Class.forName(Node.Described.class.getName(), true, ExitRun.class.getClassLoader());
@@ -167,7 +164,7 @@ public final class ExitRun {
     long seenAt = start;
     long lastLook = start;
     while (true) {
-      Node current = null;
+      Object current = null;
       String path = "";
       long ran = 0;
       boolean timeout = false;
@@ -306,7 +303,7 @@ public final class ExitRun {
 
   /** Closes the scope of {@code f} and adds what it still held to {@code left}. */
   private static void closeInto(Frame f, List<Event.Skipped> left) {
-    for (Node n : f.stack.closeAndDrain()) {
+    for (Object n : f.stack.closeAndDrain()) {
       left.add(new Event.Skipped(f.path, n));
     }
   }
@@ -330,12 +327,12 @@ public final class ExitRun {
    * The next handler to run, entering nested scopes and leaving those that are done or out of time;
    * null when the run is over. Called holding the monitor.
    */
-  private @Nullable Node popNext(Worker w) {
+  private @Nullable Object popNext(Worker w) {
     while (true) {
       Frame f = frame;
       Frame outer = f.outer;
       if (outer == null) {
-        Node n = stack.popOrCloseHeld(); // the monitor is this stack's lock
+        Object n = stack.popOrCloseHeld(); // the monitor is this stack's lock
         if (n instanceof Node.Nested nested) {
           enter(nested);
           continue;
@@ -350,7 +347,7 @@ public final class ExitRun {
         frame = outer;
         continue;
       }
-      Node n = f.stack.popOrClose();
+      Object n = f.stack.popOrClose();
       if (n == null) {
         frame = outer;
       } else if (n instanceof Node.Nested nested) {
@@ -415,7 +412,7 @@ public final class ExitRun {
     private static final int STEPS = 16;
 
     // Guarded by the monitor; read without it only by the worker itself.
-    @Nullable Node current;
+    @Nullable Object current;
     String path = "";
 
     /** Handlers started, so that the watchdog tells one from the next without a clock. */
@@ -458,12 +455,12 @@ public final class ExitRun {
      */
     private boolean step() {
       for (int i = 0; i < STEPS; i++) {
-        Node next;
+        Object next;
         synchronized (monitor) {
           if (abandoned) {
             return false; // the watchdog has reported the handler that was running
           }
-          Node ran = current;
+          Object ran = current;
           if ((ran != null && (failure != null || progress)) || frame.outer != null) {
             next = null;
           } else {
@@ -471,9 +468,9 @@ public final class ExitRun {
               succeeded++;
             }
             next = stack.popOrCloseHeld(); // the monitor is this stack's lock
-            // Not a plain handler: the end, one with arguments, a timeout, a scope. (A class
-            // check, not instanceof: it loads no class; a quick exit need not load the others.)
-            if (next == null || next.getClass() != Node.class) {
+            // Not a plain handler: the end, or a node (arguments, a timeout, a scope). A node is
+            // never an ExitHandler: this check loads no class, and a quick exit need not load Node.
+            if (!(next instanceof ExitHandler)) {
               current = null;
               if (!start(next)) {
                 return false;
@@ -497,7 +494,11 @@ public final class ExitRun {
         }
         failure = null;
         try {
-          next.invoke();
+          if (next instanceof ExitHandler plain) { // Node.invoke(next), without a call
+            plain.run();
+          } else {
+            ((Node) next).invoke();
+          }
         } catch (Throwable t) {
           failure = t;
         }
@@ -509,14 +510,14 @@ public final class ExitRun {
      * The next handler when the last one is to be reported, or scopes are nested; null when there
      * is none.
      */
-    private @Nullable Node nextAfterReport() {
-      Node next;
+    private @Nullable Object nextAfterReport() {
+      Object next;
       Event report;
       synchronized (monitor) {
         if (abandoned) {
           return null;
         }
-        Node ran = current;
+        Object ran = current;
         report = ran == null ? null : account(ran);
         next = report == null ? startNext() : null;
       }
@@ -537,7 +538,7 @@ public final class ExitRun {
     }
 
     /** Counts the handler that ran; returns its report, if any. Called holding the monitor. */
-    private @Nullable Event account(Node ran) {
+    private @Nullable Event account(Object ran) {
       Throwable f = failure;
       current = null;
       if (f == null) {
@@ -558,7 +559,7 @@ public final class ExitRun {
      * Pops the next handler and makes it the running one; null when there is none. Called holding
      * the monitor.
      */
-    private @Nullable Node startNext() {
+    private @Nullable Object startNext() {
       return start(popNext(this)) ? current : null;
     }
 
@@ -567,7 +568,7 @@ public final class ExitRun {
      * and the next handler popped. When there is none, the worker is finished and this returns
      * false. Called holding the monitor.
      */
-    private boolean start(@Nullable Node n) {
+    private boolean start(@Nullable Object n) {
       if (n instanceof Node.Nested nested) {
         enter(nested);
         n = popNext(this);

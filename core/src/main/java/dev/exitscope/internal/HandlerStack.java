@@ -5,193 +5,203 @@ package dev.exitscope.internal;
 
 import static dev.exitscope.internal.Nulls.castToNonNull;
 
+import dev.exitscope.ExitHandler;
 import java.util.ArrayList;
-import java.util.Collections;
+import java.util.Arrays;
 import java.util.IdentityHashMap;
 import java.util.List;
-import java.util.Set;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The registrations of one scope, newest first: a doubly linked list for LIFO order and O(1)
- * removal of one node, plus a hash index of the handlers so that removal by equality costs O(1 +
- * matches) instead of a scan.
+ * The registrations of one scope: an array used as a stack, oldest first, plus a hash index of the
+ * handlers so that removal by equality costs O(1 + matches) instead of a scan.
+ *
+ * <p>An entry is the handler itself for a plain registration ({@code register(handler)}: no object
+ * is made for it, as {@code list.add} makes none), or a {@link Node} for any other (arguments, a
+ * name, a timeout, a nested scope, a {@link dev.exitscope.Registration} to return). A removal from
+ * below the top leaves a hole ({@code null}) that pops skip; once holes are half the slots in use,
+ * the entries are moved down, so each removal costs O(1) amortized.
  *
  * <p>The index is built by the first removal by equality (O(n), once), not by every push: most
  * programs never remove by equality, and a handler's hash (an identity hash, for a lambda) costs a
  * registration more than the rest of it. Once built, pushes keep it up to date, until the stack is
  * empty again.
  *
- * <p>Thread-safe. Its lock guards only the links; user code ({@code equals}, {@code hashCode}, the
+ * <p>Thread-safe. Its lock guards every field; user code ({@code equals}, {@code hashCode}, the
  * handlers) never runs under it, so user code may call back into the stack.
  */
 public final class HandlerStack {
+  private static final int MIN_SLOTS = 16;
   private static final int MIN_TABLE = 16;
 
-  /**
-   * Sentinel of the circular list: {@code head.next} is the newest, {@code head.prev} the oldest.
-   */
-  private final Node head = new Node((Object) this, null);
+  /** The entries, oldest first, in {@code [0, top)}; {@code null} where one was removed. */
+  private @Nullable Object[] slots = new Object[MIN_SLOTS];
 
-  /**
-   * The hash index; null until a removal by equality needs it, and again once the stack empties.
-   */
-  private @Nullable Node @Nullable [] table;
+  private int top;
 
+  /** The entries in {@link #slots}, holes not counted. */
   private int size;
-
-  /** How many nodes are in {@link #table}: all of them ({@link #size}) once it is built. */
-  private int indexed;
 
   /** Counts pushes, so that {@link #removeEqual} notices those made while it ran user code. */
   private long pushes;
 
+  /** Counts compactions, which move entries to other slots. */
+  private int moves;
+
   /** Once set, pushes are refused (the caller runs the handler at once instead). */
   private volatile boolean closed;
 
-  public HandlerStack() {
-    head.prev = head;
-    head.next = head;
-  }
+  // The hash index: null until a removal by equality needs it, and again once the stack empties.
+  // A bucket holds its first slot + 1 (0: empty); a slot's link is 0 if the slot is not indexed,
+  // 1 if it is the last of its bucket, else the next slot + 2; its hash is its key's hashCode.
+
+  private int @Nullable [] buckets;
+  private int @Nullable [] links;
+  private int @Nullable [] hashes;
+
+  /** How many slots are indexed: all entries ({@link #size}) once the index is built. */
+  private int indexed;
 
   /**
-   * Adds {@code node} as the newest registration; while the index exists, hashes its handler first,
-   * outside the lock.
+   * Adds a plain handler as the newest registration; while the index exists, hashes it first,
+   * outside the lock. Touches no {@link Node}, so that a program that only registers never loads
+   * that class.
    *
    * @return {@code false}, adding nothing, if the stack is closed
    */
-  @SuppressWarnings("NullAway") // head.next: a linked node's links are never null
-  public boolean push(Node node) {
+  public boolean push(ExitHandler handler) {
     synchronized (this) {
-      if (table == null && !closed) {
-        // No index: the common case, written out here rather than called, so that the JIT makes
-        // one compilation of it (one call is one more, and the JVM's exit waits for those).
-        Node newest = head.next;
-        node.prev = head;
-        node.next = newest;
-        newest.prev = node;
-        head.next = node;
+      int t = top;
+      @Nullable Object[] s = slots;
+      if (buckets == null && t < s.length && !closed) {
+        // The common case, written out here rather than called, so that the JIT makes one
+        // compilation of it (one call is one more, and the JVM's exit waits for those).
+        s[t] = handler;
+        top = t + 1;
         size++;
         pushes++;
         return true;
       }
     }
-    return pushIndexed(node);
+    return push(handler, null);
   }
 
-  /** {@link #push} while the index exists, or on a closed stack. */
-  private boolean pushIndexed(Node node) {
+  /** Adds {@code node} as the newest registration; see {@link #push(ExitHandler)}. */
+  public boolean push(Node node) {
+    return push(node, node);
+  }
+
+  private boolean push(Object entry, @Nullable Node node) {
     boolean hashed = false;
+    int hash = 0;
     while (true) {
       synchronized (this) {
         if (closed) {
           return false;
         }
-        @Nullable Node[] t = table;
-        if (t == null || hashed) {
-          linkNewest(node);
-          if (t != null) {
-            index(t, node);
+        if (buckets == null || hashed) {
+          if (top == slots.length) {
+            makeRoom();
+          }
+          int t = top++;
+          slots[t] = entry;
+          size++;
+          pushes++;
+          if (node != null) {
+            node.slot = t;
+          }
+          if (buckets != null) {
+            castToNonNull(hashes)[t] = hash;
+            index(t);
           }
           return true;
         }
       }
-      node.hash = hashOf(node.handler);
+      hash = hashOf(key(entry));
       hashed = true;
     }
   }
 
-  @SuppressWarnings("NullAway") // head.next: a linked node's links are never null
-  private void linkNewest(Node node) {
-    Node newest = head.next;
-    node.prev = head;
-    node.next = newest;
-    newest.prev = node;
-    head.next = node;
-    size++;
-    pushes++;
-  }
-
-  /** Removes {@code node} if it is still in the stack; O(1). */
+  /** Removes {@code node} if it is still in the stack; O(1) amortized. */
   public synchronized boolean remove(Node node) {
-    if (node.prev == null || node.stack != this) {
+    int i = node.slot;
+    if (node.stack != this || i < 0 || i >= top || slots[i] != node) {
       return false;
     }
-    unlink(node);
+    removeAt(i);
+    compactIfSparse();
     return true;
   }
 
-  /** Removes and returns the newest registration, or {@code null} if there is none. */
-  // Identity on purpose: head is the list's sentinel node.
-  @SuppressWarnings("ReferenceEquality")
-  public synchronized @Nullable Node pop() {
-    Node newest = castToNonNull(head.next);
-    if (newest == head) {
-      return null;
-    }
-    unlink(newest);
-    return newest;
+  /**
+   * Removes and returns the newest entry (a handler or a {@link Node}), or null if there is none.
+   */
+  public synchronized @Nullable Object pop() {
+    return popHeld(false);
   }
 
   /**
    * Like {@link #pop()}, but when the stack is empty closes it in the same step, so that no push
    * can slip in between the last pop and the close.
    */
-  public synchronized @Nullable Node popOrClose() {
-    return popOrCloseHeld();
+  public synchronized @Nullable Object popOrClose() {
+    return popHeld(true);
   }
 
   /**
    * {@link #popOrClose()} for a caller that holds this stack's lock: the run at exit, which calls
-   * it once a handler. Without an index, unlinks in place rather than by a call, so that the JIT
-   * makes one compilation of it (the JVM's exit waits for those under way).
+   * it once a handler. The common case (no index, no hole on top) is written out here rather than
+   * called, so that the JIT makes one compilation of it (the JVM's exit waits for those under way).
    */
-  // Identity on purpose: head is the list's sentinel node.
-  @SuppressWarnings({"ReferenceEquality", "NullAway"}) // a linked node's links are never null
-  @Nullable Node popOrCloseHeld() {
-    Node newest = head.next;
-    if (newest == head) {
+  @Nullable Object popOrCloseHeld() {
+    int t = top - 1;
+    @Nullable Object[] s = slots;
+    if (t >= 0 && buckets == null) {
+      Object newest = s[t];
+      if (newest != null) {
+        s[t] = null;
+        top = t;
+        size--;
+        return newest;
+      }
+    }
+    return popHeld(true);
+  }
+
+  private @Nullable Object popHeld(boolean close) {
+    for (int t = top - 1; t >= 0; t--) {
+      Object newest = slots[t];
+      if (newest != null) {
+        removeAt(t);
+        return newest;
+      }
+    }
+    top = 0;
+    if (close) {
       closed = true;
-      return null;
     }
-    if (table != null) {
-      unlink(newest);
-      return newest;
-    }
-    Node next = newest.next;
-    head.next = next;
-    next.prev = head;
-    newest.prev = null;
-    newest.next = null;
-    size--;
-    return newest;
+    return null;
   }
 
   /** Closes the stack and returns what it still held, newest first; those will never run here. */
-  public synchronized List<Node> closeAndDrain() {
+  public synchronized List<Object> closeAndDrain() {
     closed = true;
     return drain();
   }
 
   /** Removes every registration, newest first, and returns them. */
-  // Identity on purpose: head is the list's sentinel node.
-  @SuppressWarnings("ReferenceEquality")
-  public synchronized List<Node> drain() {
-    List<Node> all = new ArrayList<>(size);
-    for (Node n = castToNonNull(head.next); n != head; ) {
-      Node next = castToNonNull(n.next);
-      n.prev = null;
-      n.next = null;
-      n.chainPrev = null;
-      n.chainNext = null;
-      all.add(n);
-      n = next;
+  public synchronized List<Object> drain() {
+    List<Object> all = new ArrayList<>(size);
+    for (int i = top - 1; i >= 0; i--) {
+      Object entry = slots[i];
+      if (entry != null) {
+        all.add(entry);
+      }
     }
-    head.prev = head;
-    head.next = head;
-    table = null;
+    slots = new Object[MIN_SLOTS];
+    top = 0;
     size = 0;
-    indexed = 0;
+    dropIndex();
     return all;
   }
 
@@ -208,10 +218,11 @@ public final class HandlerStack {
    * atexit.unregister} does: identity first, then {@code registered.equals(target)}, then {@code
    * target.equals(registered)}; a match is either side saying so.
    *
-   * <p>{@code equals} runs without the lock, on the candidates of {@code target}'s hash bucket
-   * only. The removal itself happens under the lock, after checking that no equal-hash handler was
-   * pushed meanwhile (if one was, it is compared too), so the call is atomic with respect to
-   * pushes: a handler pushed before this call returns and equal to {@code target} is removed.
+   * <p>{@code equals} runs without the lock, on the handlers of {@code target}'s hash bucket only,
+   * once for each handler object. The removal itself happens under the lock, after checking that
+   * nothing was pushed meanwhile (if something was, handlers not yet compared are compared too), so
+   * the call is atomic with respect to pushes: a handler pushed before this call returns and equal
+   * to {@code target} is removed.
    *
    * @return how many registrations were removed
    * @throws RuntimeException whatever {@code target}'s {@code equals} or {@code hashCode}, or a
@@ -221,190 +232,261 @@ public final class HandlerStack {
   @SuppressWarnings("ReferenceEquality")
   public int removeEqual(Object target) {
     int hash = target.hashCode();
-    List<Node> matched = new ArrayList<>(2);
-    @Nullable Set<Node> compared = null; // made only when a push interferes
+    IdentityHashMap<Object, Boolean> compared = new IdentityHashMap<>(4);
     while (true) {
-      List<Node> candidates = List.of();
-      @Nullable Node[] unindexed;
+      List<Object> candidates = List.of();
+      @Nullable Unindexed missing;
       long seen = 0;
       synchronized (this) {
-        unindexed = unindexed();
-        if (unindexed == null) {
+        missing = unindexed();
+        if (missing == null) {
           candidates = candidates(hash, compared);
           seen = pushes;
         }
       }
-      if (unindexed != null) {
-        index(unindexed);
+      if (missing != null) {
+        index(missing);
         continue;
       }
-      for (Node n : candidates) {
-        if (n.handler == target || n.handler.equals(target) || target.equals(n.handler)) {
-          matched.add(n);
+      for (Object key : candidates) {
+        if (!compared.containsKey(key)) {
+          compared.put(key, key == target || key.equals(target) || target.equals(key));
         }
       }
       synchronized (this) {
         if (pushes == seen) {
-          int removed = 0;
-          for (Node n : matched) {
-            if (n.prev != null) {
-              unlink(n);
-              removed++;
-            }
-          }
-          return removed;
+          return removeMatched(hash, compared);
         }
-        if (compared == null) {
-          compared = Collections.newSetFromMap(new IdentityHashMap<>());
-        }
-        compared.addAll(candidates);
       }
     }
   }
 
-  /**
-   * Makes the index if there is none and returns the nodes not in it yet, or null if all are.
-   * Called holding the lock; O(n) only while the index is being built.
-   */
-  // Identity on purpose: head is the list's sentinel node.
-  @SuppressWarnings("ReferenceEquality")
-  private @Nullable Node @Nullable [] unindexed() {
-    @Nullable Node[] t = table;
-    if (t == null) {
+  /** The keys in {@code hash}'s bucket with that exact hash, less those in {@code skip}. */
+  private List<Object> candidates(int hash, IdentityHashMap<Object, Boolean> skip) {
+    List<Object> found = new ArrayList<>(2);
+    int[] h = castToNonNull(hashes);
+    for (int p = first(hash); p >= 0; p = next(p)) {
+      Object key = key(castToNonNull(slots[p]));
+      if (h[p] == hash && !skip.containsKey(key)) {
+        found.add(key);
+      }
+    }
+    return found;
+  }
+
+  /** Removes the entries of {@code hash} whose key {@code compared} says is equal. */
+  private int removeMatched(int hash, IdentityHashMap<Object, Boolean> compared) {
+    if (buckets == null) {
+      return 0; // the stack emptied meanwhile
+    }
+    int[] h = castToNonNull(hashes);
+    int[] matched = new int[4];
+    int n = 0;
+    for (int p = first(hash); p >= 0; p = next(p)) {
+      if (h[p] == hash && Boolean.TRUE.equals(compared.get(key(castToNonNull(slots[p]))))) {
+        if (n == matched.length) {
+          matched = Arrays.copyOf(matched, n * 2);
+        }
+        matched[n++] = p;
+      }
+    }
+    for (int i = 0; i < n; i++) {
+      removeAt(matched[i]);
+    }
+    compactIfSparse();
+    return n;
+  }
+
+  /** Empties slot {@code i}, which holds an entry; lowers the top past the holes under it. */
+  private void removeAt(int i) {
+    int[] l = links;
+    if (l != null && l[i] != 0) {
+      unindex(i);
+    }
+    @Nullable Object[] s = slots;
+    s[i] = null;
+    if (--size == 0) {
+      top = 0;
+      dropIndex(); // pushes stop hashing until the next removal by equality
+    } else if (i == top - 1) {
+      int t = i;
+      while (s[t - 1] == null) {
+        t--;
+      }
+      top = t;
+    }
+  }
+
+  /** Moves the entries down over the holes once these are half the slots in use. */
+  private void compactIfSparse() {
+    if (top >= MIN_SLOTS && size < top >>> 1) {
+      compact();
+    }
+  }
+
+  /** Makes room for one more entry: moves the entries over the holes, or grows the slots. */
+  private void makeRoom() {
+    if (size < top >>> 1) {
+      compact();
+      return;
+    }
+    int capacity = slots.length + (slots.length >>> 1);
+    slots = Arrays.copyOf(slots, capacity);
+    if (links != null) {
+      links = Arrays.copyOf(links, capacity);
+      hashes = Arrays.copyOf(castToNonNull(hashes), capacity);
+    }
+  }
+
+  private void compact() {
+    @Nullable Object[] s = slots;
+    int[] l = links;
+    int[] h = hashes;
+    int w = 0;
+    for (int r = 0; r < top; r++) {
+      Object entry = s[r];
+      if (entry == null) {
+        continue;
+      }
+      s[w] = entry;
+      if (l != null) {
+        l[w] = l[r] == 0 ? 0 : 1; // indexed or not, relinked below
+        castToNonNull(h)[w] = castToNonNull(h)[r];
+      }
+      if (entry instanceof Node node) {
+        node.slot = w;
+      }
+      w++;
+    }
+    Arrays.fill(s, w, top, null);
+    top = w;
+    moves++;
+    if (l != null) {
+      Arrays.fill(l, w, l.length, 0);
+      relink(castToNonNull(buckets).length);
+    }
+  }
+
+  /** The slots not yet indexed, after making the index if there is none; null if all are. */
+  private @Nullable Unindexed unindexed() {
+    if (buckets == null) {
       int capacity = MIN_TABLE;
       while (size > capacity - (capacity >>> 2)) {
         capacity <<= 1;
       }
-      table = t = new Node[capacity];
+      buckets = new int[capacity];
+      links = new int[slots.length];
+      hashes = new int[slots.length];
+      indexed = 0;
     }
     if (indexed == size) {
       return null;
     }
-    @Nullable Node[] missing = new Node[size - indexed];
-    int i = 0;
-    for (Node n = castToNonNull(head.next); n != head; n = castToNonNull(n.next)) {
-      if (!isIndexed(t, n)) {
-        missing[i++] = n;
+    int[] l = castToNonNull(links);
+    Unindexed missing = new Unindexed(size - indexed, moves);
+    for (int i = 0; i < top; i++) {
+      Object entry = slots[i];
+      if (entry != null && l[i] == 0) {
+        missing.add(i, entry);
       }
     }
     return missing;
   }
 
   /**
-   * Hashes {@code nodes} without the lock, then indexes those still in the stack and not indexed by
-   * another thread meanwhile. A node's hash is written only under the lock, so that it always names
-   * the bucket the node is in.
+   * Hashes {@code missing} without the lock, then indexes those still in their slots and not
+   * indexed by another thread meanwhile.
    */
-  private void index(@Nullable Node[] nodes) {
-    int[] hashes = new int[nodes.length];
-    for (int i = 0; i < nodes.length; i++) {
-      hashes[i] = hashOf(castToNonNull(nodes[i]).handler);
+  private void index(Unindexed missing) {
+    int[] hashed = new int[missing.count];
+    for (int i = 0; i < missing.count; i++) {
+      hashed[i] = hashOf(key(castToNonNull(missing.entries[i])));
     }
     synchronized (this) {
-      @Nullable Node[] t = table;
-      if (t == null) {
-        return; // the stack emptied meanwhile; its nodes are gone
+      if (buckets == null || moves != missing.moves) {
+        return; // emptied or moved meanwhile: the caller looks again
       }
-      for (int i = 0; i < nodes.length; i++) {
-        Node n = castToNonNull(nodes[i]);
-        if (n.prev != null && !isIndexed(t, n)) {
-          n.hash = hashes[i];
-          t = index(t, n);
+      for (int i = 0; i < missing.count; i++) {
+        int p = missing.slots[i];
+        if (p < top && slots[p] == missing.entries[i] && castToNonNull(links)[p] == 0) {
+          castToNonNull(hashes)[p] = hashed[i];
+          index(p);
         }
       }
     }
   }
 
-  /** Links {@code node}, whose hash is set, into the index; returns the index, maybe resized. */
-  private @Nullable Node[] index(@Nullable Node[] t, Node node) {
-    link(t, node);
-    if (++indexed > t.length - (t.length >>> 2)) {
-      t = resize(t, t.length << 1);
+  /** Links slot {@code p}, whose hash is set, into the index, growing it if needed. */
+  private void index(int p) {
+    link(p);
+    int[] b = castToNonNull(buckets);
+    if (++indexed > b.length - (b.length >>> 2)) {
+      relink(b.length << 1);
     }
-    return t;
   }
 
-  /** The linked nodes of {@code hash}'s bucket with that exact hash, less those in {@code skip}. */
-  private List<Node> candidates(int hash, @Nullable Set<Node> skip) {
-    List<Node> found = new ArrayList<>(2);
-    @Nullable Node[] t = castToNonNull(table);
-    for (Node n = t[index(hash, t.length)]; n != null; n = n.chainNext) {
-      if (n.hash == hash && (skip == null || !skip.contains(n))) {
-        found.add(n);
+  /** Makes the buckets anew with {@code capacity} and links every indexed slot into them. */
+  private void relink(int capacity) {
+    buckets = new int[capacity];
+    int[] l = castToNonNull(links);
+    for (int p = 0; p < top; p++) {
+      if (l[p] != 0) {
+        link(p);
       }
     }
-    return found;
   }
 
-  @SuppressWarnings("NullAway") // a linked node's links are never null
-  private void unlink(Node node) {
-    Node prev = node.prev;
-    Node next = node.next;
-    prev.next = next;
-    next.prev = prev;
-    node.prev = null;
-    node.next = null;
-    --size;
-    @Nullable Node[] t = table;
-    if (t == null) {
-      return;
-    }
-    if (isIndexed(t, node)) {
-      Node chainPrev = node.chainPrev;
-      Node chainNext = node.chainNext;
-      if (chainPrev == null) {
-        t[index(node.hash, t.length)] = chainNext;
-      } else {
-        chainPrev.chainNext = chainNext;
-      }
-      if (chainNext != null) {
-        chainNext.chainPrev = chainPrev;
-      }
-      node.chainPrev = null;
-      node.chainNext = null;
-      indexed--;
-    }
-    if (size == 0) {
-      table = null; // pushes stop hashing until the next removal by equality
-      indexed = 0;
-    }
+  private void link(int p) {
+    int[] b = castToNonNull(buckets);
+    int i = bucket(castToNonNull(hashes)[p], b.length);
+    int first = b[i];
+    castToNonNull(links)[p] = first == 0 ? 1 : first + 1;
+    b[i] = p + 1;
   }
 
-  private @Nullable Node[] resize(@Nullable Node[] old, int capacity) {
-    @Nullable Node[] bigger = new Node[capacity];
-    for (Node first : old) {
-      for (Node n = first; n != null; ) {
-        Node next = n.chainNext;
-        link(bigger, n);
-        n = next;
+  /** Takes slot {@code p} out of its bucket: O(bucket). */
+  private void unindex(int p) {
+    int[] b = castToNonNull(buckets);
+    int[] l = castToNonNull(links);
+    int i = bucket(castToNonNull(hashes)[p], b.length);
+    int after = l[p] == 1 ? 0 : l[p] - 1; // as a bucket holds it: slot + 1, or 0
+    if (b[i] == p + 1) {
+      b[i] = after;
+    } else {
+      for (int q = b[i] - 1; ; q = l[q] - 2) {
+        if (l[q] == p + 2) {
+          l[q] = after == 0 ? 1 : after + 1;
+          break;
+        }
       }
     }
-    table = bigger;
-    return bigger;
+    l[p] = 0;
+    indexed--;
   }
 
-  /**
-   * Whether {@code node}, in the stack, is in the index {@code t}: first of its bucket or linked.
-   */
-  // Identity on purpose: is this very node the first of its bucket?
-  @SuppressWarnings("ReferenceEquality")
-  private static boolean isIndexed(@Nullable Node[] t, Node node) {
-    return node.chainPrev != null || t[index(node.hash, t.length)] == node;
+  private int first(int hash) {
+    int[] b = castToNonNull(buckets);
+    return b[bucket(hash, b.length)] - 1;
   }
 
-  private static void link(@Nullable Node[] table, Node node) {
-    int i = index(node.hash, table.length);
-    Node first = table[i];
-    node.chainPrev = null;
-    node.chainNext = first;
-    if (first != null) {
-      first.chainPrev = node;
-    }
-    table[i] = node;
+  private int next(int p) {
+    return castToNonNull(links)[p] - 2;
   }
 
-  private static int index(int hash, int length) {
+  private void dropIndex() {
+    buckets = null;
+    links = null;
+    hashes = null;
+    indexed = 0;
+  }
+
+  private static int bucket(int hash, int length) {
     return (hash ^ (hash >>> 16)) & (length - 1);
+  }
+
+  /** What a removal by equality compares: the handler, whatever its arguments or name. */
+  private static Object key(Object entry) {
+    return entry instanceof Node node ? node.handler : entry;
   }
 
   /**
@@ -416,6 +498,25 @@ public final class HandlerStack {
       return handler.hashCode();
     } catch (Throwable broken) {
       return System.identityHashCode(handler);
+    }
+  }
+
+  /** The entries an index being built still lacks, with their slots as of {@code moves}. */
+  private static final class Unindexed {
+    final int[] slots;
+    final @Nullable Object[] entries;
+    final int moves;
+    int count;
+
+    Unindexed(int capacity, int moves) {
+      this.slots = new int[capacity];
+      this.entries = new Object[capacity];
+      this.moves = moves;
+    }
+
+    void add(int slot, Object entry) {
+      slots[count] = slot;
+      entries[count++] = entry;
     }
   }
 }

@@ -11,29 +11,21 @@ import dev.exitscope.Registration;
 import org.jspecify.annotations.Nullable;
 
 /**
- * One registration: the handler (its equality key), its arguments, and its links in the {@link
- * HandlerStack}. Kept small on purpose (40 bytes for a plain handler on a 64-bit JVM with
- * compressed pointers): a process may hold a million of them. A plain handler is a {@code Node}
- * itself, not a subclass, and the run at exit tells the others apart by their class rather than by
- * calling methods: the exit runs cold code, where every call costs.
+ * A registration that is more than a plain handler: one with arguments, a name, a timeout, a nested
+ * scope, or a {@link Registration} to return. A plain {@code register(handler)} makes none: the
+ * {@link HandlerStack} holds the handler itself. A plain handler pushed for its {@link
+ * Registration} is a {@code Node} itself, not a subclass; the run at exit tells the kinds apart by
+ * class rather than by calling methods: the exit runs cold code, where every call costs. A node is
+ * never an {@link ExitHandler}, so that {@code entry instanceof ExitHandler} tells a plain handler
+ * from a node without loading this class.
  */
 public class Node implements Registration {
   final Object handler;
 
-  /** The handler's hash, once the stack indexes it; written only under the stack's lock. */
-  int hash;
-
   final @Nullable HandlerStack stack;
 
-  /** Neighbours in the LIFO list; {@code prev == null} iff this node is not in a stack. */
-  @Nullable Node prev;
-
-  @Nullable Node next;
-
-  /** Neighbours in the hash bucket. */
-  @Nullable Node chainPrev;
-
-  @Nullable Node chainNext;
+  /** Where this node is in its stack's slots, once pushed; written only under the stack's lock. */
+  int slot = -1;
 
   /** A plain handler's registration in {@code stack}. */
   public Node(ExitHandler handler, HandlerStack stack) {
@@ -41,7 +33,7 @@ public class Node implements Registration {
     this.stack = stack;
   }
 
-  /** A stack's sentinel, or the registration of a handler with arguments. */
+  /** The registration of a handler with arguments, or a resource to close. */
   Node(Object handler, @Nullable HandlerStack stack) {
     this.handler = handler;
     this.stack = stack;
@@ -50,6 +42,20 @@ public class Node implements Registration {
   /** Runs the handler on the calling thread. */
   public void invoke() throws Exception {
     ((ExitHandler) handler).run();
+  }
+
+  /** Runs a stack's entry, a plain handler or a node, on the calling thread. */
+  static void invoke(Object entry) throws Exception {
+    if (entry instanceof ExitHandler plain) { // a node is never one
+      plain.run();
+    } else {
+      ((Node) entry).invoke();
+    }
+  }
+
+  /** The name reports use for a stack's entry; see {@link #name(boolean)}. */
+  static String name(Object entry, boolean safe) {
+    return entry instanceof Node node ? node.name(safe) : Names.describe(entry, safe);
   }
 
   /** The name reports use: the given one, else a readable form of the handler. */
@@ -65,9 +71,14 @@ public class Node implements Registration {
     return Names.describe(handler, safe);
   }
 
-  /** This registration's own timeout in nanoseconds, or 0 for none. */
-  static long timeoutNanos(Node n) {
+  /** A stack entry's own timeout in nanoseconds, or 0 for none. */
+  static long timeoutNanos(Object n) {
     return n instanceof Described d ? d.timeoutNanos : 0;
+  }
+
+  /** This node, typed as the handle it is; see {@code ExitScope.add}. */
+  public Registration registration() {
+    return this;
   }
 
   @Override

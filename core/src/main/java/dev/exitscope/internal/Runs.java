@@ -27,9 +27,9 @@ public final class Runs {
   @SuppressWarnings("ReferenceEquality")
   public static void runHere(HandlerStack stack, boolean close) {
     List<Throwable> failures = null;
-    for (Node n; (n = close ? stack.popOrClose() : stack.pop()) != null; ) {
+    for (Object n; (n = close ? stack.popOrClose() : stack.pop()) != null; ) {
       try {
-        n.invoke();
+        Node.invoke(n);
       } catch (Throwable t) {
         if (failures == null) {
           failures = new ArrayList<>(2);
@@ -48,22 +48,25 @@ public final class Runs {
     }
   }
 
-  /** Runs one handler now, on the calling thread, throwing its failure as {@link #runHere} does. */
-  public static void runNow(Node node) {
+  /**
+   * Runs one entry (a plain handler or a {@link Node}) now, on the calling thread, throwing its
+   * failure as {@link #runHere} does.
+   */
+  public static void runNow(Object entry) {
     try {
-      node.invoke();
+      Node.invoke(entry);
     } catch (Throwable t) {
-      throw sneaky(unchecked(node, t));
+      throw sneaky(unchecked(entry, t));
     }
   }
 
-  private static Throwable unchecked(Node n, Throwable t) {
+  private static Throwable unchecked(Object n, Throwable t) {
     if (t instanceof HandlerTimeoutException && t.getCause() != null) {
       t = t.getCause();
     }
     return t instanceof RuntimeException || t instanceof Error
         ? t
-        : new ExitHandlerException(n.name(), t);
+        : new ExitHandlerException(Node.name(n, false), t);
   }
 
   private static RuntimeException sneaky(Throwable t) {

@@ -17,6 +17,7 @@ import io.kotest.matchers.string.shouldContain
 import io.kotest.matchers.types.shouldBeSameInstanceAs
 import java.io.IOException
 import java.time.Duration
+import kotlin.random.asKotlinRandom
 
 /** A handler with value equality, like a Python bound method: two instances for one key are equal. */
 private data class Say(val log: MutableList<String>, val word: String) : ExitHandler {
@@ -267,6 +268,49 @@ class ExitScopeTest : FunSpec({
         local.register { log += "closed by use" }
       }
       log shouldContainExactly listOf("closed by use")
+    }
+  }
+
+  context("many registrations") {
+    test("removals from anywhere, by handle and by equality, keep newest-first order and the size") {
+      // Against a plain list as the model, with enough removals below the top that the scope moves
+      // its registrations down over the holes, and enough equal handlers to share hash buckets.
+      val random = java.util.Random(14)
+      val model = mutableListOf<Pair<String, Any>>() // name, and its handle or its handler
+      var next = 0
+      repeat(20_000) { step ->
+        val name = "h${next++}"
+        val removing = step / 2_000 % 2 == 1 // phases of growing, then of mostly removing
+        when (if (removing) random.nextInt(4, 12).coerceAtMost(9) else random.nextInt(10)) {
+          in 0..3 -> model += name to scope.register(Say(log, name))
+
+          in 4..5 -> model += name to scope.push(Say(log, name))
+
+          6, 7 -> if (model.isNotEmpty()) { // a handle removes exactly its own registration
+            val i = random.nextInt(model.size)
+            val (_, key) = model[i]
+            if (key is dev.exitscope.Registration) {
+              key.unregister() shouldBe true
+              key.unregister() shouldBe false
+              model.removeAt(i)
+            }
+          }
+
+          else -> if (model.isNotEmpty()) { // an equal new object removes every equal registration
+            val word = model[random.nextInt(model.size)].first
+            val removed = model.count { it.first == word }
+            scope.unregister(Say(log, word)) shouldBe removed
+            model.removeAll { it.first == word }
+          }
+        }
+        if (random.nextInt(50) == 0) { // the same handler registered again: one more equal entry
+          val word = model.randomOrNull(random.asKotlinRandom())?.first
+          if (word != null) model += word to scope.register(Say(log, word))
+        }
+        scope.size() shouldBe model.size
+      }
+      scope.run()
+      log shouldContainExactly model.map { it.first }.reversed()
     }
   }
 
