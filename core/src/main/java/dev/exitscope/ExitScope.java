@@ -452,15 +452,32 @@ public final class ExitScope implements ExitHandler, AutoCloseable {
     }
   }
 
+  /** False only if {@value #DEADLINE_PROPERTY} is certainly not set; reading it loads nothing. */
+  private static boolean mayHaveDeadlineProperty() {
+    try {
+      return System.getProperty(DEADLINE_PROPERTY) != null;
+    } catch (RuntimeException unreadable) {
+      return true; // Durations.fromProperty reports why
+    }
+  }
+
   /** The bounded run, called once by the hook at exit. */
   void runAtExit() {
     runs.incrementAndGet();
     try {
+      // The default needs no Duration, nor the class that parses them: the exit loads neither.
       Duration set = deadline;
-      Duration d =
-          set != null ? set : Durations.fromProperty(DEADLINE_PROPERTY, Durations.DEFAULT_DEADLINE);
-      String note = set != null ? null : Durations.takeProblem();
-      new ExitRun(name, stack, d, listener, Objects.requireNonNull(hook), note).run();
+      long nanos = Durations.DEFAULT_DEADLINE_NANOS;
+      String note = null;
+      if (set != null) {
+        nanos = Durations.toNanos(set);
+      } else if (mayHaveDeadlineProperty()) {
+        nanos =
+            Durations.toNanos(
+                Durations.fromProperty(DEADLINE_PROPERTY, Durations.DEFAULT_DEADLINE));
+        note = Durations.takeProblem();
+      }
+      new ExitRun(name, stack, nanos, listener, Objects.requireNonNull(hook), note).run();
     } finally {
       runs.decrementAndGet();
     }

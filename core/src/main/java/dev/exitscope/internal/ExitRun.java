@@ -12,7 +12,6 @@ import dev.exitscope.ExitSummary;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -33,13 +32,13 @@ import org.jspecify.annotations.Nullable;
  */
 public final class ExitRun {
   /** How often the watchdog looks at a running handler for a {@code System.exit} call. */
-  private static final long POLL_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
+  private static final long POLL_NANOS = 100_000_000L;
 
   /**
    * How long the last reports may take past the deadline: the first half for the listener, the rest
    * for the problems it could not take, written to {@code System.err}.
    */
-  private static final long REPORT_GRACE_NANOS = TimeUnit.MILLISECONDS.toNanos(500);
+  private static final long REPORT_GRACE_NANOS = 500_000_000L;
 
   private final String scope;
   private final HandlerStack stack;
@@ -76,7 +75,7 @@ public final class ExitRun {
   public ExitRun(
       String scope,
       HandlerStack stack,
-      Duration deadline,
+      long deadlineNanos,
       @Nullable ExitListener listener,
       ExitHook hook,
       @Nullable String note) {
@@ -84,7 +83,7 @@ public final class ExitRun {
     this.stack = stack;
     this.monitor = stack;
     this.hook = hook;
-    this.deadlineNanos = Durations.toNanos(deadline);
+    this.deadlineNanos = deadlineNanos;
     this.note = note;
     this.listener = listener;
     this.progress = listener != null && !(listener instanceof StderrReporter);
@@ -99,25 +98,23 @@ public final class ExitRun {
   public static final long PREPARE_DELAY_NANOS = 50_000_000;
 
   /**
-   * A dry run on an empty stack, made once a scope's exit hook is installed, on a thread of its
-   * own, after {@link #PREPARE_DELAY_NANOS}: it loads and links the classes of the run at exit and
+   * A dry run of one handler, made once a scope's exit hook is installed, on a thread of its own,
+   * after {@link #PREPARE_DELAY_NANOS}: it loads and links the classes of the run at exit and
    * starts a worker once, so that the exit itself pays for neither.
    */
   public static void prepare(ExitHook hook) {
-    new ExitRun("prepare", new HandlerStack(), Duration.ofSeconds(1), null, hook, null).run();
-    try { // what the run asks of every handler: is it a Described, a Nested?
-      Class.forName(Node.Described.class.getName(), true, ExitRun.class.getClassLoader());
-      Class.forName(Node.Nested.class.getName(), true, ExitRun.class.getClassLoader());
-    } catch (ClassNotFoundException impossible) {
-      throw new AssertionError(impossible);
-    }
+    HandlerStack dry = new HandlerStack();
+    // One named handler (an empty scope, which is a handler), so that the run asks of a node what
+    // it asks of each: is it a Described, a Nested?
+    dry.push(Node.described(ExitScope.create("prepare"), "prepare", 0, dry));
+    new ExitRun("prepare", dry, 1_000_000_000L, null, hook, null).run();
   }
 
   /** The reporting path, made at the first report; called holding the monitor. */
   private Reporter reporter() {
     Reporter r = reporter;
     if (r == null) {
-      reporter = r = new Reporter(monitor, listener != null ? listener : StderrReporter.INSTANCE);
+      reporter = r = new Reporter(monitor, listener);
     }
     return r;
   }
@@ -273,12 +270,13 @@ public final class ExitRun {
    *
    * @return whether the wait was interrupted
    */
+  @SuppressWarnings("WaitNotInLoop") // every caller waits in a loop of its own
   static boolean await(Object monitor, long nanos) {
     if (nanos <= 0) {
       return false;
     }
     try {
-      TimeUnit.NANOSECONDS.timedWait(monitor, nanos);
+      monitor.wait(nanos / 1_000_000, (int) (nanos % 1_000_000)); // no TimeUnit: a class less
       return false;
     } catch (InterruptedException e) {
       return true;

@@ -76,10 +76,14 @@ final class Reporter {
   private int dropped;
   private boolean closing;
 
-  Reporter(Object monitor, ExitListener listener) {
+  /**
+   * @param listener null for the default, {@link StderrReporter}; chosen here, not by the run: that
+   *     would make verifying the run's class load {@code ExitListener} at every exit
+   */
+  Reporter(Object monitor, @Nullable ExitListener listener) {
     this.monitor = monitor;
-    this.listener = listener;
-    this.listenerIsStderr = listener instanceof StderrReporter;
+    this.listener = listener != null ? listener : StderrReporter.INSTANCE;
+    this.listenerIsStderr = this.listener instanceof StderrReporter;
     this.copyProblems = listener instanceof LoggerReporter l && l.copiesProblemsToStderr();
   }
 
