@@ -66,8 +66,11 @@ public final class ExitRun {
   private int skipped;
   private int workers;
 
-  /** The innermost scope being run. */
-  private Frame frame;
+  /**
+   * The innermost nested scope being run; null while the outermost is. (Not a frame for the
+   * outermost too: a run without nested scopes then never loads the class.)
+   */
+  private @Nullable Frame frame;
 
   /**
    * @param note a problem to report first (a malformed deadline property), or null
@@ -87,7 +90,6 @@ public final class ExitRun {
     this.note = note;
     this.listener = listener;
     this.progress = listener != null && !(listener instanceof StderrReporter);
-    this.frame = new Frame(stack, scope, "", Long.MAX_VALUE, null);
   }
 
   /**
@@ -146,7 +148,6 @@ public final class ExitRun {
     Worker w;
     synchronized (monitor) {
       end = start + Math.min(deadlineNanos, Long.MAX_VALUE / 2);
-      frame = new Frame(stack, scope, "", end, null);
       if (note != null) {
         reporter().post(Event.note(note), false);
       }
@@ -293,25 +294,18 @@ public final class ExitRun {
   private void skipAll() {
     List<Event.Skipped> left = new ArrayList<>();
     for (Frame f = frame; f != null; f = f.outer) {
-      closeInto(f, left);
+      closeInto(f.stack, f.path, left);
     }
-    frame = outermost();
+    closeInto(stack, "", left);
+    frame = null;
     report(scope, left);
   }
 
-  /** Closes the scope of {@code f} and adds what it still held to {@code left}. */
-  private static void closeInto(Frame f, List<Event.Skipped> left) {
-    for (Object n : f.stack.closeAndDrain()) {
-      left.add(new Event.Skipped(f.path, n));
+  /** Closes {@code s}, whose handlers are named from {@code path}, and adds what it held. */
+  private static void closeInto(HandlerStack s, String path, List<Event.Skipped> left) {
+    for (Object n : s.closeAndDrain()) {
+      left.add(new Event.Skipped(path, n));
     }
-  }
-
-  private Frame outermost() {
-    Frame f = frame;
-    while (f.outer != null) {
-      f = f.outer;
-    }
-    return f;
   }
 
   private void report(String scopeName, List<Event.Skipped> left) {
@@ -328,8 +322,7 @@ public final class ExitRun {
   private @Nullable Object popNext(Worker w) {
     while (true) {
       Frame f = frame;
-      Frame outer = f.outer;
-      if (outer == null) {
+      if (f == null) {
         Object n = stack.popOrCloseHeld(); // the monitor is this stack's lock
         if (n instanceof Node.Nested nested) {
           enter(nested);
@@ -340,14 +333,14 @@ public final class ExitRun {
       }
       if (System.nanoTime() - f.end >= 0) { // a nested scope's own time is up
         List<Event.Skipped> left = new ArrayList<>();
-        closeInto(f, left);
+        closeInto(f.stack, f.path, left);
         report(f.name, left);
-        frame = outer;
+        frame = f.outer;
         continue;
       }
       Object n = f.stack.popOrClose();
       if (n == null) {
-        frame = outer;
+        frame = f.outer;
       } else if (n instanceof Node.Nested nested) {
         enter(nested);
       } else {
@@ -359,29 +352,35 @@ public final class ExitRun {
 
   /** Makes the scope registered as {@code n} the innermost scope being run. */
   private void enter(Node.Nested n) {
-    for (Frame f = frame; f != null; f = f.outer) {
+    Frame outer = frame;
+    for (Frame f = outer; f != null; f = f.outer) {
       if (f.stack == n.inner) {
-        return; // a scope registered in itself, or in a scope it holds: it is being run
+        return; // a scope registered in a scope it holds: it is being run
       }
+    }
+    if (n.inner == stack) {
+      return; // a scope registered in itself
     }
     long now = System.nanoTime();
     long limit =
-        Math.min(frame.end - now, Durations.toNanos(((ExitScope) n.handler).getDeadline()));
+        Math.min(
+            (outer == null ? end : outer.end) - now,
+            Durations.toNanos(((ExitScope) n.handler).getDeadline()));
     if (n.timeoutNanos > 0) {
       limit = Math.min(limit, n.timeoutNanos);
     }
-    String name = n.name(true);
-    frame = new Frame(n.inner, frame.path + name, frame.path + name + "/", now + limit, frame);
+    String path = (outer == null ? "" : outer.path) + n.name(true);
+    frame = new Frame(n.inner, path, path + "/", now + limit, outer);
   }
 
-  /** A scope being run: the outermost, or one nested in it. Immutable. */
+  /** A nested scope being run. Immutable. */
   private static final class Frame {
     final HandlerStack stack;
 
     /** The scope's name in reports: {@code plugin}, or {@code plugin/inner} when nested twice. */
     final String name;
 
-    /** What the names of its handlers start with: {@code ""} or {@code "plugin/"}. */
+    /** What the names of its handlers start with: {@code "plugin/"}, {@code "plugin/inner/"}. */
     final String path;
 
     final long end;
@@ -459,7 +458,7 @@ public final class ExitRun {
             return false; // the watchdog has reported the handler that was running
           }
           Object ran = current;
-          if ((ran != null && (failure != null || progress)) || frame.outer != null) {
+          if ((ran != null && (failure != null || progress)) || frame != null) {
             next = null;
           } else {
             if (ran != null) {
@@ -579,7 +578,8 @@ public final class ExitRun {
         return false;
       }
       long timeout = Node.timeoutNanos(n);
-      long frameEnd = frame.end;
+      Frame f = frame;
+      long frameEnd = f == null ? end : f.end;
       clocked = timeout > 0 || progress;
       if (clocked) {
         started = System.nanoTime();
