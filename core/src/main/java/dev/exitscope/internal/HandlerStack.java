@@ -123,6 +123,8 @@ public final class HandlerStack {
   }
 
   /** Removes {@code node} if it is still in the stack; O(1) amortized. */
+  // Identity on purpose: is this very node still in its slot?
+  @SuppressWarnings("ReferenceEquality")
   public synchronized boolean remove(Node node) {
     int i = node.slot;
     if (node.stack != this || i < 0 || i >= top || slots[i] != node) {
