@@ -55,8 +55,8 @@ public class ScopeBenchmarks {
   }
 
   /**
-   * A new handler object per registration, as the whole-process harness registers them: each one's
-   * identity hash code is computed once, by the registration.
+   * A new handler object per registration, as the whole-process harness registers them (a registry
+   * that hashed its handlers would compute an identity hash code for each).
    */
   @Benchmark
   @OperationsPerInvocation(BATCH)
