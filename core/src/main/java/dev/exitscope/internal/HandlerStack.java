@@ -127,7 +127,7 @@ public final class HandlerStack {
   @SuppressWarnings("ReferenceEquality")
   public synchronized boolean remove(Node node) {
     int i = node.slot;
-    if (node.stack != this || i < 0 || i >= top || slots[i] != node) {
+    if (i < 0 || i >= top || slots[i] != node) { // never pushed, gone, or drained
       return false;
     }
     removeAt(i);
@@ -174,6 +174,7 @@ public final class HandlerStack {
     for (int t = top - 1; t >= 0; t--) {
       Object newest = slots[t];
       if (newest != null) {
+        top = t + 1; // below the holes just passed, so that no pop passes them again
         removeAt(t);
         return newest;
       }

@@ -22,7 +22,7 @@ import org.jspecify.annotations.Nullable;
 public class Node implements Registration {
   final Object handler;
 
-  final @Nullable HandlerStack stack;
+  final HandlerStack stack;
 
   /** Where this node is in its stack's slots, once pushed; written only under the stack's lock. */
   int slot = -1;
@@ -34,7 +34,7 @@ public class Node implements Registration {
   }
 
   /** The registration of a handler with arguments, or a resource to close. */
-  Node(Object handler, @Nullable HandlerStack stack) {
+  Node(Object handler, HandlerStack stack) {
     this.handler = handler;
     this.stack = stack;
   }
@@ -83,7 +83,7 @@ public class Node implements Registration {
 
   @Override
   public boolean unregister() {
-    return stack != null && stack.remove(this);
+    return stack.remove(this);
   }
 
   @Override

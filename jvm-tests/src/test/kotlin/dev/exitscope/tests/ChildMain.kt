@@ -121,6 +121,21 @@ object ChildMain {
         }
       }
 
+      "holes" -> {
+        // Registrations removed below the top leave holes (fewer than half the slots: nothing moves
+        // them), which the exit must pass once, not once a handler.
+        val scope = ExitScope.global()
+        scope.deadline = Duration.ofSeconds(10)
+        var ran = 0
+        scope.register { say("$ran handlers ran before the oldest") }
+        val handles = ArrayList<dev.exitscope.Registration>()
+        repeat(300_000) {
+          scope.register { ran++ }
+          handles += scope.push { ran++ }
+        }
+        handles.dropLast(1).forEach { it.unregister() }
+      }
+
       "after-exit" -> {
         val scope = ExitScope.global()
         scope.register { say("handler ran; closed=${scope.isClosed}") }
