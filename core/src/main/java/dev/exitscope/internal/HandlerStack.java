@@ -53,10 +53,13 @@ public final class HandlerStack {
 
   // The hash index: null until a removal by equality needs it, and again once the stack empties.
   // A bucket holds its first slot + 1 (0: empty); a slot's link is 0 if the slot is not indexed,
-  // 1 if it is the last of its bucket, else the next slot + 2; its hash is its key's hashCode.
+  // 1 if it is the last of its bucket, else the next slot + 2; its back link is the previous slot
+  // + 1 (0: the first of its bucket), so that taking a slot out costs O(1) even when many handlers
+  // share a hash; its hash is its key's hashCode.
 
   private int @Nullable [] buckets;
   private int @Nullable [] links;
+  private int @Nullable [] backs;
   private int @Nullable [] hashes;
 
   /** How many slots are indexed: all entries ({@link #size}) once the index is built. */
@@ -337,6 +340,7 @@ public final class HandlerStack {
     slots = Arrays.copyOf(slots, capacity);
     if (links != null) {
       links = Arrays.copyOf(links, capacity);
+      backs = Arrays.copyOf(castToNonNull(backs), capacity);
       hashes = Arrays.copyOf(castToNonNull(hashes), capacity);
     }
   }
@@ -379,6 +383,7 @@ public final class HandlerStack {
       }
       buckets = new int[capacity];
       links = new int[slots.length];
+      backs = new int[slots.length];
       hashes = new int[slots.length];
       indexed = 0;
     }
@@ -439,31 +444,36 @@ public final class HandlerStack {
     }
   }
 
+  /** Makes slot {@code p}, whose hash is set, the first of its bucket. */
   private void link(int p) {
     int[] b = castToNonNull(buckets);
     int i = bucket(castToNonNull(hashes)[p], b.length);
-    int first = b[i];
-    castToNonNull(links)[p] = first == 0 ? 1 : first + 1;
+    int first = b[i] - 1;
+    castToNonNull(links)[p] = first + 2; // 1, the last, if there is no first
+    castToNonNull(backs)[p] = 0;
+    if (first >= 0) {
+      castToNonNull(backs)[first] = p + 1;
+    }
     b[i] = p + 1;
   }
 
-  /** Takes slot {@code p} out of its bucket: O(bucket). */
+  /** Takes slot {@code p} out of its bucket: O(1). */
   private void unindex(int p) {
-    int[] b = castToNonNull(buckets);
     int[] l = castToNonNull(links);
-    int i = bucket(castToNonNull(hashes)[p], b.length);
-    int after = l[p] == 1 ? 0 : l[p] - 1; // as a bucket holds it: slot + 1, or 0
-    if (b[i] == p + 1) {
-      b[i] = after;
+    int[] back = castToNonNull(backs);
+    int next = l[p] - 2; // -1: none
+    int previous = back[p] - 1; // -1: p is the first
+    if (previous < 0) {
+      int[] b = castToNonNull(buckets);
+      b[bucket(castToNonNull(hashes)[p], b.length)] = next + 1;
     } else {
-      for (int q = b[i] - 1; ; q = l[q] - 2) {
-        if (l[q] == p + 2) {
-          l[q] = after == 0 ? 1 : after + 1;
-          break;
-        }
-      }
+      l[previous] = next + 2;
+    }
+    if (next >= 0) {
+      back[next] = previous + 1;
     }
     l[p] = 0;
+    back[p] = 0;
     indexed--;
   }
 
@@ -479,6 +489,7 @@ public final class HandlerStack {
   private void dropIndex() {
     buckets = null;
     links = null;
+    backs = null;
     hashes = null;
     indexed = 0;
   }

@@ -121,6 +121,12 @@ object ChildMain {
         }
       }
 
+      "parameter-names" -> { // in a JVM of its own: Lincheck's agent rewrites classes, dropping them
+        val register = ExitScope::class.java.getMethod("register", dev.exitscope.ExitHandler2::class.java, Any::class.java, Any::class.java)
+        val push = ExitScope::class.java.getMethod("push", String::class.java, Duration::class.java, ExitHandler::class.java)
+        for (m in listOf(register, push)) say(m.parameters.joinToString { it.name })
+      }
+
       "holes" -> {
         // Registrations removed below the top leave holes (fewer than half the slots: nothing moves
         // them), which the exit must pass once, not once a handler.
