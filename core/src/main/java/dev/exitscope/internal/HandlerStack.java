@@ -405,6 +405,8 @@ public final class HandlerStack {
    * Hashes {@code missing} without the lock, then indexes those still in their slots and not
    * indexed by another thread meanwhile.
    */
+  // Identity on purpose: is this very registration still in its slot?
+  @SuppressWarnings("ReferenceEquality")
   private void index(Unindexed missing) {
     int[] hashed = new int[missing.count];
     for (int i = 0; i < missing.count; i++) {
