@@ -19,8 +19,8 @@ import org.jspecify.annotations.Nullable;
  * <p>An entry is the handler itself for a plain registration ({@code register(handler)}: no object
  * is made for it, as {@code list.add} makes none), or a {@link Node} for any other (arguments, a
  * name, a timeout, a nested scope, a {@link dev.exitscope.Registration} to return). A removal from
- * below the top leaves a hole ({@code null}) that pops skip; once holes are half the slots in use,
- * the entries are moved down, so each removal costs O(1) amortized.
+ * below the top leaves a hole ({@code null}) that pops skip, each once; once holes are half the
+ * slots in use, the entries are moved down, so each removal costs O(1) amortized.
  *
  * <p>The index is built by the first removal by equality (O(n), once), not by every push: most
  * programs never remove by equality, and a handler's hash (an identity hash, for a lambda) costs a
