@@ -11,6 +11,8 @@ import java.time.Duration
 import java.util.concurrent.CountDownLatch
 import java.util.concurrent.TimeUnit
 import java.util.concurrent.atomic.AtomicInteger
+import java.util.logging.LogManager
+import java.util.logging.Logger
 import kotlin.system.exitProcess
 
 /**
@@ -111,6 +113,18 @@ object EndOfExitPrograms {
         // Issue 18's seeded bug: timeLeft(reserve) going negative when the reserve exceeds what is left.
         global.register { println("timeLeft(1 hour) at exit: ${ExitScope.timeLeft(Duration.ofHours(1))}") }
         exit(0)
+      }
+
+      "jul-first-record-at-exit" -> {
+        // Issue 18, item 6: the guide's JUL recipe, in a program that never logs before its exit.
+        val log = Logger.getLogger("app")
+        if (variant == "reread") LogManager.getLogManager().readConfiguration()
+        global.register {
+          Thread.sleep(500) // JUL's own hook has long run by now
+          log.info("slow handler: still logging")
+        }
+        global.register { log.info("newest handler") }
+        markExitStart() // main returns
       }
 
       else -> {

@@ -184,4 +184,24 @@ class EndOfExitTest : FunSpec({
       withClue(r.toString()) { r.lines shouldContainExactly listOf("timeLeft(1 hour) at exit: PT0S") }
     }
   }
+
+  context("ExitScopeLogManager") {
+    val recipe = "-Djava.util.logging.manager=dev.exitscope.ExitScopeLogManager"
+    for (variant in listOf("", "reread")) {
+      val how = if (variant == "reread") " after reading its configuration again" else ""
+      test("keeps JUL's console alive to the last handler in a program that never logged before its exit$how") {
+        val r = exitOf("jul-first-record-at-exit", variant.ifEmpty { null }, jvmArgs = listOf(recipe))
+        withClue(r.toString()) {
+          r.status shouldBe 0
+          r.stderr.lines() shouldContain "INFO: newest handler"
+          r.stderr.lines() shouldContain "INFO: slow handler: still logging"
+        }
+      }
+    }
+
+    test("without it, that program loses the slow handler's record: JUL's own hook stops it first") {
+      val r = exitOf("jul-first-record-at-exit")
+      withClue(r.toString()) { r.stderr shouldNotContain "slow handler: still logging" }
+    }
+  }
 })
