@@ -21,9 +21,9 @@ import kotlin.time.TimeSource
  * The ordered stop of one server: pre-wait, drain, stop. Run at the server's turn of the exit
  * ([startAtExit] registers it as an exit handler) or in the cancelled main coroutine ([serve]).
  *
- * Every wait is bounded by [budget], what the caller has left (`exitTimeLeft()`): when it cannot
- * hold the pre-wait and the stop's timeout, the pre-wait is shortened first, down to half of it,
- * so that the calls in flight keep at least the other half.
+ * Every wait is bounded by the budget it is given, what the caller has left ([budget]): when it
+ * cannot hold the pre-wait and the stop's timeout, the pre-wait is shortened first, down to half
+ * of it, so that the calls in flight keep at least the other half.
  */
 internal class OrderedStop(
   private val server: EmbeddedServer<*, *>,
@@ -65,6 +65,12 @@ internal class OrderedStop(
   fun handler(): ExitHandler = StopAtExit(this)
 
   companion object {
+    /**
+     * What the stop may use of what the caller has left: all of it but a tenth, at most 500 ms,
+     * kept for the older handlers (the pool to close after the server).
+     */
+    fun budget(left: Duration = exitTimeLeft()): Duration = if (left.isInfinite()) left else left - minOf(left / 10, 500.milliseconds)
+
     /** Time for the application's own stop (`ApplicationStopping`, disposal) after the engine's. */
     val DISPOSE: Duration = 1.seconds
   }
@@ -75,8 +81,7 @@ private class StopAtExit(
   private val stop: OrderedStop,
 ) : ExitHandler {
   override fun run() {
-    val left = exitTimeLeft()
-    runBlocking { stop.run(left) }
+    runBlocking { stop.run(OrderedStop.budget()) }
   }
 
   override fun toString(): String = "ktor server"

@@ -70,7 +70,7 @@ public suspend fun EmbeddedServer<*, *>.serve(): Nothing {
   try {
     awaitCancellation()
   } finally {
-    withContext(NonCancellable) { stop.run(exitTimeLeft()) }
+    withContext(NonCancellable) { stop.run(OrderedStop.budget(exitTimeLeft())) }
   }
 }
 
