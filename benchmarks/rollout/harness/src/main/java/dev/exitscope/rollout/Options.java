@@ -20,6 +20,7 @@ final class Options {
   int slowMs = 300;
   int slowPercent = 20;
   int timeoutMs = 5000;
+  int minRequests = 10_000;
   Path table = Path.of("benchmarks/rollout/variants.txt");
   Path root = Path.of("benchmarks/rollout");
   Path out = Path.of("benchmarks/rollout/target/run");
@@ -51,6 +52,7 @@ final class Options {
         case "--slow-ms" -> o.slowMs = atLeastZero(flag, v);
         case "--slow-percent" -> o.slowPercent = atLeastZero(flag, v);
         case "--timeout-ms" -> o.timeoutMs = positive(flag, v);
+        case "--min-requests" -> o.minRequests = atLeastZero(flag, v);
         case "--table" -> o.table = Path.of(v);
         case "--root" -> o.root = Path.of(v);
         case "--out" -> o.out = Path.of(v);

@@ -117,6 +117,14 @@ public final class Rollout {
         old.add(leaving);
         Thread.sleep(o.delayMs);
         balancer.remove(gone);
+        // Paces the replacements so that the run sends at least --min-requests, spread over it.
+        long due =
+            (long) o.minRequests * (k * o.replicas + i + 1) / ((long) o.rollouts * o.replicas);
+        for (int waited = 0;
+            stats.requests() < due && waited < 200 && System.nanoTime() < end;
+            waited++) {
+          Thread.sleep(100);
+        }
       }
     }
     Thread.sleep(500); // the last old replica's exit under traffic
