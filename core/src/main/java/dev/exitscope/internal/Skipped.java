@@ -150,6 +150,8 @@ final class Skipped {
   }
 
   /** Appends this path's names, grouped, the first {@link #GROUPS} in order, then the rest. */
+  // Identity on purpose: the very object named last has that name again; equals is user code.
+  @SuppressWarnings("ReferenceEquality")
   private void appendGroups(StringBuilder text, boolean safe, long until) {
     Map<String, int[]> groups = new LinkedHashMap<>();
     // A plain handler's class: its name when the class alone names it (a lambda), else "".
