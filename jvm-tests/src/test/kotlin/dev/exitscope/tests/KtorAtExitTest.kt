@@ -97,6 +97,22 @@ class KtorAtExitTest : FunSpec({
     }
   }
 
+  test("the README's example, examples/ktor: at SIGTERM /ready turns 503 while / still answers from the pool, which closes after the server") {
+    val child = ChildJvm("0", jvmArgs = deadline, mainClass = "dev.exitscope.examples.ktor.KtorServiceKt")
+    var port = 0
+    child.awaitLine(what = "its address") { line ->
+      line.startsWith("listening on ").also { if (it) port = line.substringAfterLast(':').trimEnd('/').toInt() }
+    }
+    get(port, "/").body shouldBe "hello from the pool\n"
+    child.signal("TERM")
+    awaitStatus(port, "/ready", 503).status shouldBe 503
+    get(port, "/").body shouldBe "hello from the pool\n" // the pre-wait: still served
+    val r = child.await(30.seconds)
+    r.exitCode shouldBe 143
+    r.lines.last() shouldBe "pool closed"
+    r.stderr shouldNotContain "Exception"
+  }
+
   test("a stop that hangs is abandoned at its timeout and the older handlers still run") {
     val (child, _) = start("main", "preWait=200", "grace=300", "timeout=500", "hang=true", jvmArgs = deadline)
     child.signal("TERM")
