@@ -63,12 +63,15 @@ public interface SuspendAppScope : CoroutineScope {
  * One that throws is named after the failure's own trace; one that calls `System.exit` is not
  * waited for.
  *
- * The exit waits for the main coroutine (its `finally` blocks, then its failure's report) at most
- * [timeout], or a little less than the deadline
- * (cats-effect's shutdown hook timeout): past it the exit is reported as the `main coroutine`
- * handler's timeout, with the stack of the thread running the block if one does (a `finally`
- * blocked in a call; a suspended one shows no stack), and the block's handlers still run. Inside the main coroutine during the exit, [exitTimeLeft]
- * tells how long that wait has left.
+ * The exit waits for the cancelled block (its `finally` blocks and its failure's report) at most
+ * [timeout], and never into the handlers' share of the deadline: of the time left when the wait
+ * starts, the handlers keep a quarter, at least 500 ms (or half when less than a second is left)
+ * and at most 5 s; the block gets the rest. With the default 30 s deadline the block gets 25 s and
+ * the handlers 5 s; with a 2 s deadline, 1.5 s and 500 ms. Past the wait the block is reported as
+ * the `main coroutine` handler's timeout, with the stack of the thread running it if one does (a
+ * `finally` blocked in a call; a suspended one shows no stack), and the block's handlers run with
+ * what is left. Inside the main coroutine during the exit, [exitTimeLeft] tells how long the wait
+ * has left. A smaller [timeout] leaves the handlers more.
  *
  * [block] runs under [runBlocking] on the calling thread, with [context] (a dispatcher such as
  * `Dispatchers.Default` moves it there). Handlers registered on [ExitScope.global] while the block
@@ -78,7 +81,8 @@ public interface SuspendAppScope : CoroutineScope {
  * Call it once, from `main`: it never returns normally while the JVM keeps running (it ends the
  * process), and returns at once when the JVM is already exiting.
  *
- * @param timeout how long the exit waits for the cancelled main coroutine; at most the deadline
+ * @param timeout how long the exit waits for the cancelled main coroutine at most; it never takes
+ *   the handlers' share of the deadline
  * @throws IllegalArgumentException if [timeout] is zero or negative
  */
 public fun suspendApp(

@@ -8,25 +8,34 @@ import dev.exitscope.internal.HandlerTimeoutException
 import java.util.concurrent.TimeUnit
 import java.util.concurrent.TimeoutException
 
+/** The least the handlers keep of what is left of the deadline (never more than half of it). */
+private val RESERVE_FLOOR_NANOS = TimeUnit.MILLISECONDS.toNanos(500)
+
+/** The most the handlers keep: with a long deadline the rest goes to the block. */
+private val RESERVE_CAP_NANOS = TimeUnit.SECONDS.toNanos(5)
+
 /**
- * How long the exit waits for the block: [timeoutNanos] (`suspendApp(timeout = …)`) or what is
- * left, else a little less than what is left, so that the block's handlers still get a moment;
- * [Long.MAX_VALUE] when neither bounds it (an explicit run without a timeout).
+ * The handlers' share of [leftNanos], the time left of the deadline when the exit starts waiting
+ * for the block: a quarter of it, at least 500 ms (or half of it when less than 1 s is left), at
+ * most 5 s. With the default 30 s the handlers keep 5 s, with a 2 s deadline 500 ms.
+ */
+internal fun handlersReserve(leftNanos: Long): Long = minOf(leftNanos / 2, maxOf(RESERVE_FLOOR_NANOS, minOf(leftNanos / 4, RESERVE_CAP_NANOS)))
+
+/**
+ * How long the exit waits for the block: [timeoutNanos] (`suspendApp(timeout = …)`), but never
+ * into the handlers' share of [leftNanos]; [Long.MAX_VALUE] when neither bounds it (an explicit run
+ * without a timeout).
  */
 internal fun waitNanos(
   timeoutNanos: Long,
   leftNanos: Long,
-): Long = when {
-  timeoutNanos != Long.MAX_VALUE -> minOf(timeoutNanos, leftNanos)
-  leftNanos == Long.MAX_VALUE -> Long.MAX_VALUE
-  else -> leftNanos - minOf(leftNanos / 10, TimeUnit.MILLISECONDS.toNanos(200))
-}
+): Long = if (leftNanos == Long.MAX_VALUE) timeoutNanos else minOf(timeoutNanos, leftNanos - handlersReserve(leftNanos))
 
 /**
  * At exit: cancels the main coroutine with the exit's own cancellation and waits until the block
  * has ended ([MainCoroutine.ended]: its `finally` blocks have run and its failure, if any, has been
  * reported), within [waitNanos] of the run's time left, so that the block's handlers, which run
- * next, still get a moment. Returns at once when a thread of the block is stuck in a `System.exit`
+ * next, keep their share. Returns at once when a thread of the block is stuck in a `System.exit`
  * call, which never returns. Never calls `System.exit`.
  */
 internal class CancelMain(
