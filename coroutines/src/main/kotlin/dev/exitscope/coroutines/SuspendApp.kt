@@ -51,7 +51,8 @@ public interface SuspendAppScope : CoroutineScope {
  *   block (a `finally` that throws) replaces it, as in Python: reported, status 1.
  * - `System.exit(n)` or `exitProcess(n)` inside the main coroutine: the handlers run and the status
  *   is `n`; the coroutine that called it cannot be unwound (the call never returns), so the exit
- *   does not wait for it.
+ *   waits for none of the block: its other `finally` blocks may run while the handlers do, or not
+ *   at all.
  *
  * A failure of the block or of a child (a `finally` that throws while a signal unwinds the block
  * included) is reported once, completely, as an uncaught exception of the thread that called
@@ -74,16 +75,21 @@ public interface SuspendAppScope : CoroutineScope {
  * has left. A smaller [timeout] leaves the handlers more.
  *
  * [block] runs under [runBlocking] on the calling thread, with [context] (a dispatcher such as
- * `Dispatchers.Default` moves it there). Handlers registered on [ExitScope.global] while the block
- * runs are newer than the main coroutine, so they run *before* it is cancelled: register on
+ * `Dispatchers.Default` moves it there; a [kotlinx.coroutines.Job] in it becomes the main
+ * coroutine's parent). Handlers registered on [ExitScope.global] while the block runs are newer
+ * than the main coroutine, so they run *before* it is cancelled: register on
  * [SuspendAppScope.atExit] what must run after the block's `finally` blocks.
  *
  * Call it once, from `main`: it never returns normally while the JVM keeps running (it ends the
- * process), and returns at once when the JVM is already exiting.
+ * process). Called while the JVM is already exiting (after another thread's `System.exit`, or
+ * from an exit handler), it returns at once: [block] does not run, nothing is registered and
+ * nothing is printed.
  *
  * @param timeout how long the exit waits for the cancelled main coroutine at most; it never takes
  *   the handlers' share of the deadline
  * @throws IllegalArgumentException if [timeout] is zero or negative
+ * @throws IllegalStateException if `suspendApp` already runs in this process (called twice, or
+ *   from its own block)
  */
 public fun suspendApp(
   context: CoroutineContext = EmptyCoroutineContext,

@@ -6,9 +6,11 @@ package dev.exitscope.tests
 import io.kotest.assertions.withClue
 import io.kotest.core.spec.style.FunSpec
 import io.kotest.matchers.collections.shouldContainExactly
+import io.kotest.matchers.collections.shouldContainExactlyInAnyOrder
 import io.kotest.matchers.comparables.shouldBeGreaterThanOrEqualTo
 import io.kotest.matchers.comparables.shouldBeLessThan
 import io.kotest.matchers.shouldBe
+import io.kotest.matchers.string.shouldContain
 import io.kotest.matchers.string.shouldContainOnlyOnce
 import kotlin.time.Duration.Companion.seconds
 
@@ -25,7 +27,11 @@ private fun exitOf(
   return child.await(12.seconds)
 }
 
-/** `suspendApp` at its edges: the wait for a block that never ends leaves the handlers their share of the deadline. */
+/**
+ * `suspendApp` at its edges: the wait for a block that never ends leaves the handlers their share
+ * of the deadline; called while the JVM is already exiting it returns at once; called twice it is
+ * refused.
+ */
 class SuspendAppEdgesTest : FunSpec({
   context("the wait for the block never takes the handlers' share: a quarter of the deadline, 500 ms of 2 s") {
     for ((scenario, how) in listOf(
@@ -45,6 +51,35 @@ class SuspendAppEdgesTest : FunSpec({
           r.exitTook shouldBeLessThan 3.seconds // the deadline plus one second
         }
       }
+    }
+  }
+
+  context("called while the JVM is already exiting, suspendApp returns at once, runs nothing and prints nothing") {
+    test("from main, once another thread's System.exit(7) runs a handler: the handler sees it return") {
+      val r = exitOf("called-after-another-thread-exits")
+      withClue({ r.toString() }) {
+        r.status shouldBe 7
+        r.lines shouldContainExactly listOf("suspendApp returned", "the running handler saw suspendApp return: true")
+        r.stderr shouldBe ""
+      }
+    }
+
+    test("from a blocking and from a suspend exit handler: each returns at once and the exit ends cleanly") {
+      val r = exitOf("called-in-handlers")
+      withClue({ r.toString() }) {
+        r.status shouldBe 0
+        r.lines shouldContainExactlyInAnyOrder listOf("suspendApp returned in a handler", "suspendApp returned in a suspend handler")
+        r.stderr shouldBe ""
+      }
+    }
+  }
+
+  test("suspendApp called in its own block is refused with IllegalStateException: the block fails, reported, status 1") {
+    val r = exitOf("called-in-the-block")
+    withClue({ r.toString() }) {
+      r.status shouldBe 1
+      r.lines shouldBe emptyList()
+      r.stderr shouldContain "Exception in thread \"main\" java.lang.IllegalStateException: suspendApp is already running"
     }
   }
 })

@@ -73,13 +73,21 @@ internal class MainCoroutine(
 
   /**
    * Runs [block] as the main coroutine on this thread and returns the status the process should
-   * exit with, or null when the JVM is exiting (its status is then the exit's own).
+   * exit with, or null when the JVM is exiting (its status is then the exit's own). When the JVM is
+   * already exiting, returns null at once: nothing runs, nothing is registered.
+   *
+   * @throws IllegalStateException if another `suspendApp` runs in this process
    */
   fun run(
     context: CoroutineContext,
     block: suspend SuspendAppScope.() -> Unit,
   ): Int? {
-    current = this
+    if (jvmIsExiting()) return null
+    synchronized(Key) {
+      val other = current
+      check(other == null) { "suspendApp is already running, called on thread ${other?.caller?.name}: call it once, from main" }
+      current = this
+    }
     parent = Job(context[Job])
     val global = ExitScope.global()
     global.register(atExit) // older than the handler below: runs once the block has ended
