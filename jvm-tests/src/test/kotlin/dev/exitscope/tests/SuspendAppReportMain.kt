@@ -5,6 +5,7 @@ package dev.exitscope.tests
 
 import dev.exitscope.coroutines.SuspendAppScope
 import dev.exitscope.coroutines.suspendApp
+import kotlinx.coroutines.CancellationException
 import kotlinx.coroutines.Dispatchers
 import kotlinx.coroutines.awaitCancellation
 import kotlinx.coroutines.launch
@@ -55,6 +56,16 @@ object SuspendAppReportMain {
           childFailingInFinally()
           println("ready")
           awaitCancellation()
+        }
+
+        // A failure caused by the exit's cancellation is a failure all the same.
+        "finally-wraps-the-cancellation" -> {
+          try {
+            println("ready")
+            awaitCancellation()
+          } catch (e: CancellationException) {
+            throw IllegalStateException("cleanup failed", e)
+          }
         }
 
         "exit-from-another-thread" -> {

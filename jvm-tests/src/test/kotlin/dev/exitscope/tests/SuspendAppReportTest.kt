@@ -90,6 +90,18 @@ class SuspendAppReportTest : FunSpec({
       }
     }
 
+    test("SIGTERM, and the block rethrows the exit's cancellation wrapped in its own failure: that failure is reported") {
+      val r = exitOf("finally-wraps-the-cancellation", signal = "TERM")
+      withClue({ r.toString() }) {
+        r.status shouldBe 143
+        val head = "Exception in thread \"main\" java.lang.IllegalStateException: cleanup failed"
+        val cause = "Caused by: dev.exitscope.coroutines.internal.ExitCancellation: the JVM is exiting"
+        r.stderr shouldContainOnlyOnce head
+        r.stderr.indexOf(cause) shouldBeGreaterThan r.stderr.indexOf(head)
+        r.stderr.indexOf(HANDLER_LINE) shouldBeGreaterThan r.stderr.lastIndexOf("\tat ")
+      }
+    }
+
     test("a StackOverflowError: every frame of its trace comes before the handler, status 1") {
       val r = exitOf("stack-overflow")
       withClue({ r.toString() }) {
