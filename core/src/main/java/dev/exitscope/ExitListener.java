@@ -14,26 +14,38 @@ import java.util.List;
  * to {@code System.err}, since logging frameworks are often shut down by the time handlers run.
  *
  * <p>Called on the exit's reporter thread ({@code exitscope-reporter-N}), one call at a time, never
- * concurrently, in the order things happened; never on the hook thread, and never while the worker
- * running the handlers waits for it for long, so a slow or stuck listener cannot hold the exit.
- * Every method has an empty default. Explicit {@link ExitScope#run()} and {@link ExitScope#close()}
- * calls do not report here; they throw.
+ * concurrently, in the order things happened; never on the hook thread nor on a handler's. Explicit
+ * {@link ExitScope#run()} and {@link ExitScope#close()} calls do not report here; they throw. Every
+ * method has an empty default.
  *
- * <p>Problems (a handler failed, timed out, called {@code System.exit}, or never ran) reach {@code
- * System.err} whatever the listener does:
+ * <p><b>Its pace is not the handlers' pace.</b> A handler never waits for the listener: reports
+ * wait in a queue, and a listener slower than the handlers falls behind them instead of holding
+ * them back. In numbers:
  *
  * <ul>
- *   <li>An exception a listener throws is ignored; if it was hearing of a problem, that problem is
- *       written to {@code System.err}, with a line naming the listener's exception.
- *   <li>A call that does not return within its share of time (half a second) is given up on: the
- *       listener is not called again during that run, and the problems it would have heard go to
- *       {@code System.err}.
- *   <li>When {@code System.err} itself is stuck or broken, reports are written to the process's
- *       stderr file descriptor directly. A report that cannot be written anywhere in its share of
- *       time is dropped and counted in {@link ExitSummary#unreported()}.
+ *   <li>up to 256 progress reports (a handler started or finished) wait for the listener; those
+ *       beyond are not given to it, and are counted;
+ *   <li>problems (a handler failed, timed out, called {@code System.exit}, or never ran) always
+ *       wait for it;
+ *   <li>a call that does not return within half a second (within 100 ms of the deadline, near or
+ *       past it) is given up on: the listener is not called again during that run, and the problems
+ *       it would have heard go to {@code System.err};
+ *   <li>after the last handler the listener has one more second at most, and never more than 200 ms
+ *       past the deadline, to hear what waits for it; problems it has not heard by then go to
+ *       {@code System.err}, the rest is counted;
+ *   <li>past the deadline, the names it is given are the safe {@code Type@1b6d3586} ones for
+ *       handlers named by their {@code toString}: no user code runs at exit but the listener.
  * </ul>
  *
- * <p>The last reports of a run may take up to half a second past the deadline, never more.
+ * What it did not hear is counted in {@link ExitSummary#unreported()} and in one line on {@code
+ * System.err} at the end of the exit ({@code exitscope: N exit report(s) could not be delivered in
+ * time and were dropped (M of them progress the exit listener … had no time for …)}).
+ *
+ * <p>Problems reach {@code System.err} whatever the listener does: an exception a listener throws
+ * is ignored, and if it was hearing of a problem, that problem is written to {@code System.err},
+ * with a line naming the listener's exception; when {@code System.err} itself is stuck or broken,
+ * reports are written to the process's stderr file descriptor directly. The last report of a run is
+ * written half a second past the deadline at the latest.
  */
 public interface ExitListener {
   /** The run of {@code scope} begins with {@code handlers} registered. */
@@ -65,7 +77,12 @@ public interface ExitListener {
    */
   default void handlerCalledExit(String handler, StackTraceElement[] stack) {}
 
-  /** The deadline was reached; {@code handlers}, newest first, never ran. */
+  /**
+   * The deadline of {@code scope} was reached; {@code handlers} never ran: those of {@code scope}
+   * itself first, then those of each scope registered in it, named by path ({@code plugin/flush}),
+   * each newest first. The list is read-only and computes a name when it is read, so that a million
+   * skipped handlers cost nothing until the listener reads them.
+   */
   default void handlersSkipped(String scope, List<String> handlers) {}
 
   /** The run is over; the JVM exit proceeds. */

@@ -11,7 +11,6 @@ import dev.exitscope.internal.Node;
 import dev.exitscope.internal.Runs;
 import java.time.Duration;
 import java.util.Objects;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
 import org.jspecify.annotations.Nullable;
 
@@ -78,7 +77,6 @@ public final class ExitScope implements ExitHandler, AutoCloseable {
   private final String name;
   private final HandlerStack stack = new HandlerStack();
   private final @Nullable ExitHook hook;
-  private final AtomicInteger runs = new AtomicInteger();
   private final Object hookLock = new Object();
   private volatile boolean hookInstalled;
   private volatile @Nullable Duration deadline;
@@ -272,11 +270,11 @@ public final class ExitScope implements ExitHandler, AutoCloseable {
    */
   @Override
   public void run() {
-    runs.incrementAndGet();
+    stack.runStarted();
     try {
       Runs.runHere(stack, false);
     } finally {
-      runs.decrementAndGet();
+      stack.runEnded();
     }
   }
 
@@ -290,11 +288,11 @@ public final class ExitScope implements ExitHandler, AutoCloseable {
    */
   @Override
   public void close() {
-    runs.incrementAndGet();
+    stack.runStarted();
     try {
       Runs.runHere(stack, true);
     } finally {
-      runs.decrementAndGet();
+      stack.runEnded();
       uninstallHook();
     }
   }
@@ -305,11 +303,12 @@ public final class ExitScope implements ExitHandler, AutoCloseable {
   }
 
   /**
-   * Whether a run is under way: {@link #run()}, {@link #close()} or the exit; Hadoop's {@code
+   * Whether a run is under way: {@link #run()}, {@link #close()} or the exit, including the exit's
+   * run of a scope registered in {@link #global()} while its handlers run; Hadoop's {@code
    * isShutdownInProgress()}.
    */
   public boolean isRunning() {
-    return runs.get() > 0;
+    return stack.isRunning();
   }
 
   /** The name given at creation; {@code "global"} for {@link #global()}. */
@@ -463,7 +462,7 @@ public final class ExitScope implements ExitHandler, AutoCloseable {
 
   /** The bounded run, called once by the hook at exit. */
   void runAtExit() {
-    runs.incrementAndGet();
+    stack.runStarted();
     try {
       // The default needs no Duration, nor the class that parses them: the exit loads neither.
       Duration set = deadline;
@@ -479,7 +478,7 @@ public final class ExitScope implements ExitHandler, AutoCloseable {
       }
       new ExitRun(name, stack, nanos, listener, Objects.requireNonNull(hook), note).run();
     } finally {
-      runs.decrementAndGet();
+      stack.runEnded();
     }
   }
 

@@ -12,8 +12,9 @@ import java.time.Duration;
  * @param failed handlers that threw, or called {@code System.exit}
  * @param timedOut handlers abandoned at their timeout or at the deadline
  * @param skipped handlers never started because the deadline was reached
- * @param unreported reports dropped before this summary: a listener or {@code System.err} that
- *     could not take them in their share of time (see {@link ExitListener})
+ * @param unreported reports not delivered before this summary: progress the listener had no room or
+ *     no time for, and problems that could be written nowhere in their time (see {@link
+ *     ExitListener})
  * @param took the run's wall-clock time
  */
 public record ExitSummary(

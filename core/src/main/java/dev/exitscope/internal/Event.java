@@ -8,7 +8,6 @@ import static dev.exitscope.internal.Nulls.castToNonNull;
 import dev.exitscope.ExitListener;
 import dev.exitscope.ExitSummary;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import org.jspecify.annotations.Nullable;
 
@@ -51,7 +50,10 @@ final class Event {
   /** The handler, for handler events: a stack's entry, a plain handler or a {@link Node}. */
   final @Nullable Object node;
 
-  /** The failure, the stack, the skipped handlers, the summary, the count or the text. */
+  /**
+   * The failure, the stack, the skipped handlers (a list of {@link Skipped}), the summary, the
+   * count or the text.
+   */
   final @Nullable Object detail;
 
   final long nanos;
@@ -98,16 +100,14 @@ final class Event {
         || kind == LISTENER_THREW;
   }
 
-  /** The handler's name, or the names of the skipped ones; user code unless {@link #safe}. */
+  /**
+   * The handler's name, or the names of the skipped ones (a list that names each as it is read);
+   * user code unless {@link #safe}.
+   */
+  @SuppressWarnings("unchecked")
   Object names() {
     if (kind == SKIPPED) {
-      @SuppressWarnings("unchecked")
-      List<Skipped> skipped = (List<Skipped>) castToNonNull(detail);
-      List<String> names = new ArrayList<>(skipped.size());
-      for (Skipped s : skipped) {
-        names.add(s.path + Node.name(s.node, safe));
-      }
-      return names;
+      return Skipped.names((List<Skipped>) castToNonNull(detail), safe);
     }
     Object n = node;
     return n == null ? where : where + Node.name(n, safe);
@@ -132,9 +132,12 @@ final class Event {
     }
   }
 
-  /** The text {@code System.err} shows, or {@code ""} for an event it does not show. */
+  /**
+   * The text {@code System.err} shows, or {@code ""} for an event it does not show; a skipped
+   * report names handlers until {@code until} ({@link System#nanoTime()}) at most.
+   */
   @SuppressWarnings("unchecked")
-  String text(Object names) {
+  String text(Object names, long until) {
     return switch (kind) {
       case FAILED -> StderrReporter.failed((String) names, (Throwable) castToNonNull(detail), safe);
       case TIMED_OUT ->
@@ -145,7 +148,7 @@ final class Event {
               (String) names, nanos, (StackTraceElement[]) castToNonNull(detail));
       case CALLED_EXIT ->
           StderrReporter.calledExit((String) names, (StackTraceElement[]) castToNonNull(detail));
-      case SKIPPED -> StderrReporter.skipped(where, (List<String>) names);
+      case SKIPPED -> Skipped.text(where, (List<Skipped>) castToNonNull(detail), safe, until);
       case NOTE -> castToNonNull(detail) + System.lineSeparator();
       case LISTENER_HUNG, LISTENER_THREW -> listenerText();
       default -> "";
@@ -158,15 +161,10 @@ final class Event {
     Object thrown = about[1];
     return (thrown == null
             ? text
-                + " did not return within "
-                + Reporter.SHARE_NANOS / 1_000_000
-                + " ms; it is not called again in this run"
+                + " did not return within its share of time ("
+                + Reporter.SHARE_MILLIS
+                + " ms, less near the deadline); it is not called again in this run"
             : text + " threw " + Names.describe(thrown, safe))
         + System.lineSeparator();
   }
-
-  /**
-   * A handler never run, with the path of the scope it was in ({@code ""} or {@code "plugin/"}).
-   */
-  record Skipped(String path, Object node) {}
 }

@@ -10,8 +10,14 @@ import dev.exitscope.ExitListener;
 import dev.exitscope.ExitScope;
 import dev.exitscope.ExitSummary;
 import java.time.Duration;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.List;
+import java.util.Collections;
+import java.util.IdentityHashMap;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -19,11 +25,14 @@ import org.jspecify.annotations.Nullable;
  * after another, newest first, on a worker thread, and the watchdog gives up on a worker whose
  * handler passes its timeout or the deadline, or is stuck in a {@code System.exit} call; the next
  * handler then runs on a new worker. When the deadline is reached the handlers not run are reported
- * and the stack is closed, so {@link #run()} returns on time.
+ * and every stack is closed (the run's, and those of the scopes registered in it, reached or not),
+ * so {@link #run()} returns on time; what the reports may take past the deadline is decided in one
+ * place, {@link Reporter} ("The end of the exit").
  *
  * <p>A scope registered in the scope being run ({@code global().register(plugin)}) is run as steps
- * of this run: its handlers keep their own timeouts, and it is bounded by its own deadline and by
- * the timeout it was pushed with, as well as by this run's deadline.
+ * of this run: its handlers keep their own timeouts, it is bounded by its own deadline and by the
+ * timeout it was pushed with, as well as by this run's deadline, and it {@linkplain
+ * HandlerStack#isRunning is running} while its handlers run.
  *
  * <p>The watchdog runs no user code and nothing that can block without a bound: reports go through
  * a {@link Reporter}, which it watches as it watches the workers. A handler given up on is
@@ -34,11 +43,8 @@ public final class ExitRun {
   /** How often the watchdog looks at a running handler for a {@code System.exit} call. */
   private static final long POLL_NANOS = 100_000_000L;
 
-  /**
-   * How long the last reports may take past the deadline: the first half for the listener, the rest
-   * for the problems it could not take, written to {@code System.err}.
-   */
-  private static final long REPORT_GRACE_NANOS = 500_000_000L;
+  /** How long a nested scope's path may grow in reports before its middle is left out. */
+  private static final int PATH_LENGTH = 200;
 
   private final String scope;
   private final HandlerStack stack;
@@ -116,18 +122,18 @@ public final class ExitRun {
   private Reporter reporter() {
     Reporter r = reporter;
     if (r == null) {
-      reporter = r = new Reporter(monitor, listener);
+      reporter = r = new Reporter(monitor, listener, end);
     }
     return r;
   }
 
   /** Queues a report; see {@link Reporter#post}. */
-  private void post(Event e, boolean mayWait) {
+  private void post(Event e) {
     Reporter r;
     synchronized (monitor) {
       r = reporter();
     }
-    r.post(e, mayWait);
+    r.post(e);
   }
 
   /**
@@ -149,10 +155,10 @@ public final class ExitRun {
     synchronized (monitor) {
       end = start + Math.min(deadlineNanos, Long.MAX_VALUE / 2);
       if (note != null) {
-        reporter().post(Event.note(note), false);
+        reporter().post(Event.note(note));
       }
       if (progress) {
-        reporter().post(new Event(Event.RUN_STARTED, scope, null, stack.size(), 0), false);
+        reporter().post(new Event(Event.RUN_STARTED, scope, null, stack.size(), 0));
       }
       w = startWorker();
     }
@@ -212,7 +218,7 @@ public final class ExitRun {
       if (timeout) {
         w.interrupt();
         if (current != null) {
-          post(new Event(Event.TIMED_OUT, path, current, at, ran), false);
+          post(new Event(Event.TIMED_OUT, path, current, at, ran));
         }
         synchronized (monitor) {
           if (System.nanoTime() - end >= 0) {
@@ -229,7 +235,7 @@ public final class ExitRun {
           }
           w.abandoned = true;
           failed++;
-          reporter().post(new Event(Event.CALLED_EXIT, path, current, at, 0), false); // first
+          reporter().post(new Event(Event.CALLED_EXIT, path, current, at, 0)); // first
           w = startWorker();
           seenStep = 0;
         }
@@ -249,15 +255,14 @@ public final class ExitRun {
                         failed,
                         timedOut,
                         skipped,
-                        reporter().dropped(),
+                        reporter().unreported(),
                         Duration.ofNanos(System.nanoTime() - start)),
-                    0),
-                false);
+                    0));
       }
       r = reporter;
     }
     if (r != null) {
-      interrupted |= r.finish(end + REPORT_GRACE_NANOS / 2, end + REPORT_GRACE_NANOS);
+      interrupted |= r.finish();
     }
     if (interrupted) {
       Thread.currentThread().interrupt(); // kept for the caller, once the run no longer waits
@@ -293,28 +298,95 @@ public final class ExitRun {
     return w;
   }
 
-  /** The deadline is spent: closes every scope being run and reports what they still held. */
+  /**
+   * The deadline is spent: closes every scope being run, and every scope registered in them that
+   * the run did not reach, and reports what they still held.
+   */
   private void skipAll() {
-    List<Event.Skipped> left = new ArrayList<>();
+    Map<String, Skipped> left = new LinkedHashMap<>();
+    left.put("", new Skipped("")); // the scope run first, then each nested one by path
+    Set<HandlerStack> seen = Collections.newSetFromMap(new IdentityHashMap<>());
+    seen.add(stack);
     for (Frame f = frame; f != null; f = f.outer) {
-      closeInto(f.stack, f.path, left);
+      seen.add(f.stack);
     }
-    closeInto(stack, "", left);
+    for (Frame f = frame; f != null; f = f.outer) {
+      closeInto(f.stack, f.path, left, seen);
+      f.stack.runEnded();
+    }
+    closeInto(stack, "", left, seen);
     frame = null;
     report(scope, left);
   }
 
-  /** Closes {@code s}, whose handlers are named from {@code path}, and adds what it held. */
-  private static void closeInto(HandlerStack s, String path, List<Event.Skipped> left) {
-    for (Object n : s.closeAndDrain()) {
-      left.add(new Event.Skipped(path, n));
+  /**
+   * A nested scope's own time is up: closes it, and the scopes in it, and reports what they held.
+   */
+  private void skipFrame(Frame f) {
+    Map<String, Skipped> left = new LinkedHashMap<>();
+    left.put(f.path, new Skipped(f.path));
+    Set<HandlerStack> seen = Collections.newSetFromMap(new IdentityHashMap<>());
+    seen.add(stack);
+    for (Frame g = f; g != null; g = g.outer) {
+      seen.add(g.stack);
+    }
+    closeInto(f.stack, f.path, left, seen);
+    leave(f);
+    report(f.name, left);
+  }
+
+  /**
+   * Closes {@code s}, whose handlers are named from {@code path}, and the scopes registered in it
+   * not yet in {@code seen}, depth first without recursion (scopes may nest deeply); adds what they
+   * held to {@code left}, by path. A stack that never held a scope is taken whole: a million
+   * handlers cost one pass over an array.
+   */
+  private static void closeInto(
+      HandlerStack s, String path, Map<String, Skipped> left, Set<HandlerStack> seen) {
+    if (!s.mayHoldScopes()) {
+      left.computeIfAbsent(path, Skipped::new).addAll(s.closeAndDrain());
+      return;
+    }
+    ArrayDeque<Iterator<Object>> entries = new ArrayDeque<>();
+    ArrayDeque<String> paths = new ArrayDeque<>();
+    entries.push(s.closeAndDrain().iterator());
+    paths.push(path);
+    while (!entries.isEmpty()) {
+      Iterator<Object> it = entries.peek();
+      if (!it.hasNext()) {
+        entries.pop();
+        paths.pop();
+        continue;
+      }
+      Object n = it.next();
+      String p = castToNonNull(paths.peek());
+      if (!(n instanceof Node.Nested nested)) {
+        left.computeIfAbsent(p, Skipped::new).add(n);
+      } else if (seen.add(nested.inner)) {
+        entries.push(nested.inner.closeAndDrain().iterator());
+        paths.push(childPath(p, nested.name(true)));
+      }
     }
   }
 
-  private void report(String scopeName, List<Event.Skipped> left) {
-    if (!left.isEmpty()) {
-      skipped += left.size();
-      reporter().post(new Event(Event.SKIPPED, scopeName, null, left, 0), false);
+  /** {@code plugin/sub/}: a nested scope's path; a long one keeps its start and its end. */
+  private static String childPath(String parent, String name) {
+    String path = parent + name + "/";
+    return path.length() <= PATH_LENGTH
+        ? path
+        : path.substring(0, PATH_LENGTH / 2)
+            + "…"
+            + path.substring(path.length() - PATH_LENGTH / 2);
+  }
+
+  private void report(String scopeName, Map<String, Skipped> left) {
+    int count = 0;
+    for (Skipped s : left.values()) {
+      count += s.size();
+    }
+    if (count > 0) {
+      skipped += count;
+      reporter().post(new Event(Event.SKIPPED, scopeName, null, new ArrayList<>(left.values()), 0));
     }
   }
 
@@ -335,15 +407,12 @@ public final class ExitRun {
         return n;
       }
       if (System.nanoTime() - f.end >= 0) { // a nested scope's own time is up
-        List<Event.Skipped> left = new ArrayList<>();
-        closeInto(f.stack, f.path, left);
-        report(f.name, left);
-        frame = f.outer;
+        skipFrame(f);
         continue;
       }
       Object n = f.stack.popOrClose();
       if (n == null) {
-        frame = f.outer;
+        leave(f);
       } else if (n instanceof Node.Nested nested) {
         enter(nested);
       } else {
@@ -372,8 +441,15 @@ public final class ExitRun {
     if (n.timeoutNanos > 0) {
       limit = Math.min(limit, n.timeoutNanos);
     }
-    String path = (outer == null ? "" : outer.path) + n.name(true);
-    frame = new Frame(n.inner, path, path + "/", now + limit, outer);
+    String path = childPath(outer == null ? "" : outer.path, n.name(true));
+    frame = new Frame(n.inner, path.substring(0, path.length() - 1), path, now + limit, outer);
+    n.inner.runStarted(); // the nested scope is running, as in an explicit run
+  }
+
+  /** The nested scope of {@code f} is done: the run goes on in the scope it is registered in. */
+  private void leave(Frame f) {
+    f.stack.runEnded();
+    frame = f.outer;
   }
 
   /** A nested scope being run. Immutable. */
@@ -492,7 +568,7 @@ public final class ExitRun {
           Thread.interrupted(); // a handler starts uninterrupted, whatever the last one did
         }
         if (progress) {
-          post(new Event(Event.STARTED, path, next, null, 0), true);
+          post(new Event(Event.STARTED, path, next, null, 0));
         }
         failure = null;
         try {
@@ -530,7 +606,7 @@ public final class ExitRun {
       synchronized (monitor) {
         r = reporter();
       }
-      r.post(report, true);
+      r.post(report);
       if (report.kind == Event.FAILED) {
         r.awaitInOrder(report); // stderr shows it before what the next handler prints
       }

@@ -6,10 +6,13 @@ package dev.exitscope.internal;
 import static dev.exitscope.internal.Nulls.castToNonNull;
 
 import dev.exitscope.ExitHandler;
+import java.util.AbstractList;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.IdentityHashMap;
 import java.util.List;
+import java.util.Objects;
+import java.util.RandomAccess;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -51,6 +54,12 @@ public final class HandlerStack {
   /** Once set, pushes are refused (the caller runs the handler at once instead). */
   private volatile boolean closed;
 
+  /** Runs of this stack under way: explicit ones, and the run at exit (nested scopes' included). */
+  private volatile int runs;
+
+  /** Set once a scope is registered in this one: only then may its entries hold scopes. */
+  private volatile boolean mayHoldScopes;
+
   // The hash index: null until a removal by equality needs it, and again once the stack empties.
   // A bucket holds its first slot + 1 (0: empty); a slot's link is 0 if the slot is not indexed,
   // 1 if it is the last of its bucket, else the next slot + 2; its back link is the previous slot
@@ -91,6 +100,9 @@ public final class HandlerStack {
 
   /** Adds {@code node} as the newest registration; see {@link #push(ExitHandler)}. */
   public boolean push(Node node) {
+    if (node instanceof Node.Nested) {
+      mayHoldScopes = true;
+    }
     return push(node, node);
   }
 
@@ -195,20 +207,32 @@ public final class HandlerStack {
     return drain();
   }
 
-  /** Removes every registration, newest first, and returns them. */
+  /**
+   * Removes every registration and returns them, newest first: the slots themselves, holes taken
+   * out, seen through a list, so that draining a million costs about one pass over an array (at the
+   * deadline, on the exit's watchdog).
+   */
   public synchronized List<Object> drain() {
-    List<Object> all = new ArrayList<>(size);
-    for (int i = top - 1; i >= 0; i--) {
-      Object entry = slots[i];
-      if (entry != null) {
-        all.add(entry);
+    @Nullable Object[] s = slots;
+    int n = size;
+    if (n != top) {
+      int w = 0;
+      for (int r = 0; r < top; r++) {
+        if (s[r] != null) {
+          s[w++] = s[r];
+        }
       }
     }
     slots = new Object[MIN_SLOTS];
     top = 0;
     size = 0;
     dropIndex();
-    return all;
+    return new Drained(s, n);
+  }
+
+  /** Whether a scope was ever registered in this one, so that its entries may hold scopes. */
+  public boolean mayHoldScopes() {
+    return mayHoldScopes;
   }
 
   public synchronized int size() {
@@ -217,6 +241,21 @@ public final class HandlerStack {
 
   public boolean isClosed() {
     return closed;
+  }
+
+  /** A run of this stack starts: {@code ExitScope.run()}, {@code close()}, or the exit's. */
+  public synchronized void runStarted() {
+    runs++;
+  }
+
+  /** A run that {@link #runStarted} is over. */
+  public synchronized void runEnded() {
+    runs--;
+  }
+
+  /** Whether a run of this stack is under way. */
+  public boolean isRunning() {
+    return runs > 0;
   }
 
   /**
@@ -514,6 +553,27 @@ public final class HandlerStack {
       return handler.hashCode();
     } catch (Throwable broken) {
       return System.identityHashCode(handler);
+    }
+  }
+
+  /** Drained entries, newest first: the oldest-first slots read from the end. */
+  private static final class Drained extends AbstractList<Object> implements RandomAccess {
+    private final @Nullable Object[] oldestFirst;
+    private final int size;
+
+    Drained(@Nullable Object[] oldestFirst, int size) {
+      this.oldestFirst = oldestFirst;
+      this.size = size;
+    }
+
+    @Override
+    public Object get(int index) {
+      return castToNonNull(oldestFirst[size - 1 - Objects.checkIndex(index, size)]);
+    }
+
+    @Override
+    public int size() {
+      return size;
     }
   }
 

@@ -66,7 +66,7 @@ public final class LoggerReporter implements ExitListener {
 
   @Override
   public void handlersSkipped(String scope, List<String> handlers) {
-    logger.log(Level.WARNING, "Exit deadline of {0} reached; not run: {1}", scope, handlers);
+    logger.log(Level.WARNING, Skipped.text(scope, handlers).strip());
   }
 
   @Override

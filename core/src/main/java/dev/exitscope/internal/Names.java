@@ -37,6 +37,25 @@ public final class Names {
     return identity(o);
   }
 
+  /** Whether {@code o} is a lambda, named by its class alone ({@link #describe}). */
+  static boolean isLambda(Object o) {
+    return o.getClass().getName().indexOf("$$Lambda") > 0;
+  }
+
+  /** {@code 1,831}: a count as people read it, whatever the locale. */
+  static String count(int n) {
+    String digits = Integer.toString(n);
+    StringBuilder text = new StringBuilder(digits.length() + digits.length() / 3);
+    for (int i = 0; i < digits.length(); i++) {
+      int left = digits.length() - i;
+      if (i > 0 && left % 3 == 0 && Character.isDigit(digits.charAt(i - 1))) {
+        text.append(',');
+      }
+      text.append(digits.charAt(i));
+    }
+    return text.toString();
+  }
+
   /** {@code (a)} or {@code (a, b)}: the arguments a handler was registered with, shortened. */
   static String arguments(boolean safe, Object... args) {
     StringBuilder text = new StringBuilder("(");

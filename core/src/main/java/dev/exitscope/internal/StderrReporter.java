@@ -36,7 +36,7 @@ public final class StderrReporter implements ExitListener {
 
   @Override
   public void handlersSkipped(String scope, List<String> handlers) {
-    System.err.print(skipped(scope, handlers));
+    System.err.print(Skipped.text(scope, handlers));
   }
 
   @Override
@@ -93,16 +93,6 @@ public final class StderrReporter implements ExitListener {
             + " called System.exit during the exit; the call was ignored and the handler"
             + " abandoned at:",
         stack);
-  }
-
-  static String skipped(String scope, List<String> handlers) {
-    return "Exit deadline of "
-        + scope
-        + " reached; "
-        + handlers.size()
-        + " exit handler(s) did not run: "
-        + String.join(", ", handlers)
-        + System.lineSeparator();
   }
 
   private static String withStack(String headline, StackTraceElement[] stack) {

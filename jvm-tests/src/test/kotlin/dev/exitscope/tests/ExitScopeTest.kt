@@ -87,6 +87,26 @@ class ExitScopeTest : FunSpec({
       scope.run()
       log shouldContainExactly listOf("first", "added during the run", "old")
     }
+
+    // Issue 18's seeded bug: only a plain register was tested, so a registration of another kind
+    // made during a run could run last without a test noticing.
+    for (how in listOf("push", "push with a name", "register with an argument", "register with two arguments", "closing")) {
+      test("while running, makes a registration made with $how run next in the same run") {
+        scope.register { log += "old" }
+        scope.register {
+          log += "first"
+          when (how) {
+            "push" -> scope.push { log += "added during the run" }
+            "push with a name" -> scope.push("added", Duration.ofSeconds(1)) { log += "added during the run" }
+            "register with an argument" -> scope.register(ExitHandler1<String> { log += it }, "added during the run")
+            "register with two arguments" -> scope.register(ExitHandler2<String, String> { a, b -> log += "$a $b" }, "added during", "the run")
+            "closing" -> scope.closing(AutoCloseable { log += "added during the run" })
+          }
+        }
+        scope.run()
+        log shouldContainExactly listOf("first", "added during the run", "old")
+      }
+    }
   }
 
   context("unregister") {
@@ -336,6 +356,25 @@ class ExitScopeTest : FunSpec({
       r.unregister() shouldBe false
       scope.run()
       log.shouldBeEmpty()
+    }
+
+    // Issue 18's seeded bug: clear() keeping the hash index that an unregister had built made the
+    // next register + unregister pair remove nothing.
+    for (hashes in listOf("distinct hashes", "one hash for all")) {
+      test("after clear, registering and unregistering by equality works as on a new scope ($hashes)") {
+        fun handler(word: String): ExitHandler = if (hashes == "distinct hashes") Say(log, word) else SameHash(log, word)
+        scope.register(handler("a"))
+        scope.register(handler("b"))
+        scope.unregister(handler("a")) shouldBe 1 // builds the index
+        scope.clear()
+        scope.register(handler("c"))
+        scope.register(handler("d"))
+        scope.unregister(handler("c")) shouldBe 1
+        scope.unregister(handler("b")) shouldBe 0
+        scope.size() shouldBe 1
+        scope.run()
+        log shouldContainExactly listOf("d")
+      }
     }
   }
 

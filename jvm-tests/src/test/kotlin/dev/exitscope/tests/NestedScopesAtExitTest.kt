@@ -36,7 +36,8 @@ class NestedScopesAtExitTest : FunSpec({
     r.exitCode shouldBe 0
     r.lines shouldContainExactly listOf("global newest")
     r.stderr shouldContain "Exit handler plugin/sub/hangs timed out after"
-    r.stderr shouldContain "3 exit handler(s) did not run: plugin/sub/a, plugin/b, c"
+    // One line per scope path (issue 18): the global scope's own on the first.
+    r.stderr shouldContain "Exit deadline of global reached; 3 exit handler(s) did not run: c\n  plugin/sub/a\n  plugin/b\n"
     r.took shouldBeLessThan 10.seconds
   }
 
