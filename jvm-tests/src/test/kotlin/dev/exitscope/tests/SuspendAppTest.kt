@@ -99,7 +99,11 @@ class SuspendAppTest : FunSpec({
     test("exitProcess(5) in a child coroutine on another dispatcher does not deadlock either") {
       val r = app("exit-in-child")
       r.exitCode shouldBe 5
-      r.lines shouldContainExactly listOf("finally ran") + HANDLERS
+      // Only what is promised: once a thread of the block is inside System.exit the exit waits for
+      // none of the block, so the main thread's finally may print before, among or after the
+      // handlers, or not at all (the JVM halts first).
+      r.lines.filter { it != "finally ran" } shouldContainExactly HANDLERS
+      r.stderr shouldBe ""
       r.took shouldBeLessThan 20.seconds
     }
   }

@@ -20,11 +20,16 @@ internal class AppExit(
   val status: Int,
 ) : CancellationException("exit($status)")
 
-/** Whether [e] is, or was copied from, the exit's own cancellation. */
+/**
+ * Whether [e] is, or was copied from, the exit's own cancellation: a chain of cancellations (the
+ * copies kotlinx.coroutines makes, a child's `JobCancellationException`) down to it. A failure
+ * merely caused by it (`throw IllegalStateException("cleanup failed", e)` in a `finally`) is a
+ * failure like any other.
+ */
 internal fun isExitCancellation(e: Throwable): Boolean {
   var t: Throwable? = e
   var depth = 0
-  while (t != null && depth++ < 16) {
+  while (t is CancellationException && depth++ < 16) {
     if (t is ExitCancellation) return true
     t = t.cause
   }

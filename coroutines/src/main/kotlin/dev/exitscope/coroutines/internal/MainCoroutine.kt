@@ -3,10 +3,9 @@
 
 package dev.exitscope.coroutines.internal
 
-import dev.exitscope.ExitHandler
 import dev.exitscope.ExitScope
 import dev.exitscope.coroutines.SuspendAppScope
-import dev.exitscope.internal.HandlerTimeoutException
+import kotlinx.coroutines.CompletableJob
 import kotlinx.coroutines.CoroutineScope
 import kotlinx.coroutines.Job
 import kotlinx.coroutines.ThreadContextElement
@@ -14,18 +13,22 @@ import kotlinx.coroutines.job
 import kotlinx.coroutines.runBlocking
 import java.util.concurrent.ConcurrentHashMap
 import java.util.concurrent.CountDownLatch
-import java.util.concurrent.TimeUnit
-import java.util.concurrent.TimeoutException
 import kotlin.coroutines.AbstractCoroutineContextElement
 import kotlin.coroutines.CoroutineContext
 
 /**
  * One `suspendApp`: its main coroutine, the exit scope of its block, and the handler that ties
- * both to the JVM's exit. As a context element of the main coroutine (inherited by its children)
- * it tracks the threads running them, so that the exit can tell when the block itself called
- * `System.exit` and so can never end (Arrow's SuspendApp deadlocked there, arrow-kt/arrow#3846).
+ * both to the JVM's exit ([CancelMain]). As a context element of the main coroutine (inherited by
+ * its children) it tracks the threads running them, so that the exit can tell when the block itself
+ * called `System.exit` and so can never end (Arrow's SuspendApp deadlocked there,
+ * arrow-kt/arrow#3846).
+ *
+ * The block *ends* ([ended]) once `runBlocking` has returned or thrown and its failure, if any, has
+ * been reported: the exit waits for that, not for the coroutine's completion, so that the report is
+ * complete before any handler runs.
  */
 internal class MainCoroutine(
+  /** How long the exit may wait for the block at most, in nanoseconds; [Long.MAX_VALUE]: no bound of its own. */
   private val timeoutNanos: Long,
 ) : AbstractCoroutineContextElement(Key),
   ThreadContextElement<Int> {
@@ -37,64 +40,104 @@ internal class MainCoroutine(
     const val NAME = "main coroutine"
   }
 
-  /** The block's exit scope; registered in the global one, so it runs right after the main coroutine ends. */
+  /** The block's exit scope; registered in the global one, so it runs right after the block has ended. */
   val atExit: ExitScope = ExitScope.create("main")
+
+  /** The thread that called `suspendApp`, which runs the block under `runBlocking` and reports its failure. */
+  val caller: Thread = Thread.currentThread()
+
+  /** Counted down once the block has ended and its failure, if any, has been reported. */
+  val ended = CountDownLatch(1)
+
+  /**
+   * The parent of the main coroutine, made before it starts: the exit cancels it, so that an exit
+   * that comes before the block starts keeps the block from running at all.
+   */
+  private lateinit var parent: CompletableJob
 
   /** Threads now running the main coroutine or a child, with how deeply (undispatched starts nest). */
   private val running = ConcurrentHashMap<Thread, Int>()
 
   /** Set once the exit has cancelled the main coroutine. */
-  @Volatile private var exiting = false
+  @Volatile var exiting = false
+    private set
 
-  /** When the exit stops waiting for the main coroutine ([System.nanoTime]); meaningful once [bounded]. */
+  /** When the exit stops waiting for the block ([System.nanoTime]); meaningful once [bounded]. */
   @Volatile private var exitDeadline = 0L
 
   @Volatile private var bounded = false
 
+  /** The report of the block's failure, once one has started; null before. */
+  @Volatile var report: FailureReport? = null
+    private set
+
   /**
    * Runs [block] as the main coroutine on this thread and returns the status the process should
-   * exit with, or null when the JVM is already exiting (its status is then the exit's own).
+   * exit with, or null when the JVM is exiting (its status is then the exit's own). When the JVM is
+   * already exiting, returns null at once: nothing runs, nothing is registered.
+   *
+   * @throws IllegalStateException if another `suspendApp` runs in this process
    */
   fun run(
     context: CoroutineContext,
     block: suspend SuspendAppScope.() -> Unit,
   ): Int? {
-    current = this
+    if (jvmIsExiting()) return null
+    synchronized(Key) {
+      val other = current
+      check(other == null) { "suspendApp is already running, called on thread ${other?.caller?.name}: call it once, from main" }
+      current = this
+    }
+    parent = Job(context[Job])
     val global = ExitScope.global()
-    global.register(atExit) // older than the handler below: runs once the main coroutine has ended
-    val failure =
-      try {
-        runBlocking(context + this) {
-          val job = coroutineContext.job
-          val registration = global.push(NAME, CancelMain(job, this@MainCoroutine, timeoutNanos))
-          job.invokeOnCompletion { registration.unregister() }
-          AppScope(this, atExit).block()
-        }
-        null
-      } catch (e: Throwable) {
-        e
-      }
-    val exitingNow = exiting || jvmIsExiting()
-    return when {
-      failure == null -> if (exitingNow) null else 0
+    global.register(atExit) // older than the handler below: runs once the block has ended
+    val registration = global.push(NAME, CancelMain(this, timeoutNanos))
+    var status: Int? = null
+    try {
+      val failure = if (exiting) null else runBlock(context, block)
+      status = statusAfter(failure)
+    } finally {
+      parent.complete()
+      ended.countDown()
+    }
+    if (status != null) registration.unregister() // the process exits now, not because of a signal
+    return status
+  }
 
-      isExitCancellation(failure) -> null
+  private fun runBlock(
+    context: CoroutineContext,
+    block: suspend SuspendAppScope.() -> Unit,
+  ): Throwable? = try {
+    runBlocking(context + this + parent) { AppScope(this, atExit).block() }
+    null
+  } catch (e: Throwable) {
+    e
+  }
 
-      // the exit's own doing: nothing to report (arrow-kt/arrow#3849)
-      failure is AppExit -> if (exitingNow) null else failure.status
-
-      else -> {
-        report(failure)
-        if (exitingNow) null else 1
-      }
+  /** Reports [failure] when it is one, and tells the status it means. */
+  private fun statusAfter(failure: Throwable?): Int? {
+    if (failure != null && !isExitCancellation(failure) && failure !is AppExit) {
+      val r = FailureReport(this, failure)
+      report = r
+      r.deliver(if (exiting) Long.MAX_VALUE else waitNanos(timeoutNanos, ExitScope.global().deadline.toNanos()))
+    }
+    if (exiting || jvmIsExiting()) return null
+    return when (failure) {
+      null -> 0
+      is AppExit -> failure.status
+      else -> 1
     }
   }
 
-  /** Called at exit by [CancelMain], on a worker of the run at exit. */
+  /**
+   * Called at exit by [CancelMain], on a worker of the run at exit: from now on the block is
+   * waited for at most [waitNanos]. Cancels the main coroutine with the exit's own cancellation.
+   */
   fun exitStarted(waitNanos: Long) {
-    exitDeadline = System.nanoTime() + waitNanos
+    exitDeadline = System.nanoTime() + minOf(waitNanos, UNBOUNDED_NANOS)
     bounded = waitNanos != Long.MAX_VALUE
     exiting = true
+    parent.cancel(ExitCancellation())
   }
 
   /** Within the main coroutine during the exit, the time before the exit stops waiting for it. */
@@ -106,11 +149,17 @@ internal class MainCoroutine(
   /** Whether the calling thread runs the main coroutine or a child now. */
   fun runsOnThisThread(): Boolean = running.containsKey(Thread.currentThread())
 
-  /** Whether a thread running the main coroutine is inside `System.exit`: it will never come back. */
-  fun stuckInExit(): Boolean = running.keys.any { t -> t.stackTrace.any { isExitFrame(it) } }
+  /**
+   * Whether a thread of the block (running the main coroutine, or [caller] reporting its failure)
+   * is inside `System.exit`: it will never come back.
+   */
+  fun stuckInExit(): Boolean = (running.keys + caller).any { t -> t.stackTrace.any { isExitFrame(it) } }
 
-  /** Where the main coroutine is, if a thread runs it now (blocked in a `finally`); else nothing. */
-  fun where(): Array<StackTraceElement> = running.keys.firstOrNull()?.stackTrace ?: emptyArray()
+  /** Where the block is, if a thread runs it now (blocked in a `finally`, or reporting); else nothing. */
+  fun where(): Array<StackTraceElement> {
+    if (report != null) return caller.stackTrace
+    return running.keys.firstOrNull()?.stackTrace ?: emptyArray()
+  }
 
   override fun updateThreadContext(context: CoroutineContext): Int {
     val t = Thread.currentThread()
@@ -128,55 +177,6 @@ internal class MainCoroutine(
   }
 
   override fun toString(): String = "MainCoroutine"
-}
-
-/**
- * At exit: cancels the main coroutine with the exit's own cancellation and waits until it has
- * ended, `finally` blocks included, within its timeout or a little less than the run's time left
- * (so that the block's handlers, which run next, still get a moment). Returns at once when the main
- * coroutine is stuck in a `System.exit` call, which never returns. Never calls `System.exit`.
- */
-private class CancelMain(
-  private val job: Job,
-  private val app: MainCoroutine,
-  private val timeoutNanos: Long,
-) : ExitHandler {
-  override fun run() {
-    val start = System.nanoTime()
-    val left = nanosLeft()
-    val wait =
-      when {
-        timeoutNanos != Long.MAX_VALUE -> minOf(timeoutNanos, left)
-
-        left == Long.MAX_VALUE -> Long.MAX_VALUE
-
-        // an explicit run: nothing bounds it
-        else -> left - minOf(left / 10, TimeUnit.MILLISECONDS.toNanos(200))
-      }
-    app.exitStarted(wait)
-    if (job.isCompleted) return
-    val done = CountDownLatch(1)
-    job.invokeOnCompletion { done.countDown() }
-    job.cancel(ExitCancellation())
-    if (app.runsOnThisThread()) return // run from inside the main coroutine (global().run()): waiting would deadlock
-    while (true) {
-      if (app.stuckInExit()) return // the block called System.exit: waiting would deadlock
-      val remaining = if (wait == Long.MAX_VALUE) Long.MAX_VALUE else start + wait - System.nanoTime()
-      if (remaining <= 0) {
-        val after = System.nanoTime() - start
-        val cause = TimeoutException("the main coroutine did not end within ${after / 1_000_000} ms of its cancellation")
-        throw HandlerTimeoutException(after, app.where(), cause)
-      }
-      if (done.await(minOf(remaining, POLL_NANOS), TimeUnit.NANOSECONDS)) return
-    }
-  }
-
-  override fun toString(): String = MainCoroutine.NAME
-
-  private companion object {
-    /** How often the wait looks for a `System.exit` call in the main coroutine. */
-    val POLL_NANOS = TimeUnit.MILLISECONDS.toNanos(50)
-  }
 }
 
 private class AppScope(
@@ -205,15 +205,5 @@ internal fun jvmIsExiting(): Boolean {
     false
   } catch (exiting: IllegalStateException) {
     true
-  }
-}
-
-/** Reports the block's failure once, as an uncaught exception of the calling thread ("main"). */
-private fun report(failure: Throwable) {
-  val t = Thread.currentThread()
-  try {
-    t.uncaughtExceptionHandler.uncaughtException(t, failure)
-  } catch (ignored: Throwable) {
-    failure.printStackTrace()
   }
 }
