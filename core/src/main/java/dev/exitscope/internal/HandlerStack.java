@@ -18,9 +18,11 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>An entry is the handler itself for a plain registration ({@code register(handler)}: no object
  * is made for it, as {@code list.add} makes none), or a {@link Node} for any other (arguments, a
- * name, a timeout, a nested scope, a {@link dev.exitscope.Registration} to return). A removal from
- * below the top leaves a hole ({@code null}) that pops skip, each once; once holes are half the
- * slots in use, the entries are moved down, so each removal costs O(1) amortized.
+ * name, a timeout, a nested scope, a {@link dev.exitscope.Registration} to return). A removal of
+ * the newest or the oldest entry moves the top or the bottom past it and any holes beside it; a
+ * removal from between leaves a hole ({@code null}) that pops skip, each once. Entries move down
+ * over the holes and below the bottom only when a push finds the slots full and as many of them
+ * free as in use, so each removal costs O(1) amortized, and removing the oldest moves nothing.
  *
  * <p>The index is built by the first removal by equality (O(n), once), not by every push: most
  * programs never remove by equality, and a handler's hash (an identity hash, for a lambda) costs a
@@ -38,10 +40,16 @@ public final class HandlerStack {
   /** Slots this many or more are given back when the stack empties. */
   private static final int SHRINK_FROM = 1024;
 
-  /** The entries, oldest first, in {@code [0, top)}; {@code null} where one was removed. */
+  /**
+   * The entries, oldest first, in {@code [bottom, top)}; {@code null} where one was removed, and in
+   * every slot outside that range.
+   */
   private @Nullable Object[] slots = new Object[MIN_SLOTS];
 
   private int top;
+
+  /** The oldest entry's slot, or {@link #top} if there is none. */
+  private int bottom;
 
   /** The entries in {@link #slots}, holes not counted. */
   private int size;
@@ -133,7 +141,6 @@ public final class HandlerStack {
       return false;
     }
     removeAt(i);
-    compactIfSparse();
     return true;
   }
 
@@ -173,7 +180,7 @@ public final class HandlerStack {
   }
 
   private @Nullable Object popHeld(boolean close) {
-    for (int t = top - 1; t >= 0; t--) {
+    for (int t = top - 1; t >= bottom; t--) {
       Object newest = slots[t];
       if (newest != null) {
         top = t + 1; // below the holes just passed, so that no pop passes them again
@@ -182,6 +189,7 @@ public final class HandlerStack {
       }
     }
     top = 0;
+    bottom = 0;
     if (close) {
       closed = true;
     }
@@ -197,7 +205,7 @@ public final class HandlerStack {
   /** Removes every registration, newest first, and returns them. */
   public synchronized List<Object> drain() {
     List<Object> all = new ArrayList<>(size);
-    for (int i = top - 1; i >= 0; i--) {
+    for (int i = top - 1; i >= bottom; i--) {
       Object entry = slots[i];
       if (entry != null) {
         all.add(entry);
@@ -205,6 +213,7 @@ public final class HandlerStack {
     }
     slots = new Object[MIN_SLOTS];
     top = 0;
+    bottom = 0;
     size = 0;
     moves++;
     index = null; // pushes stop hashing until the next removal by equality
@@ -280,7 +289,6 @@ public final class HandlerStack {
           return 0; // not equal, or removed meanwhile
         }
         removeAt(slot);
-        compactIfSparse();
         return 1;
       }
     }
@@ -357,7 +365,6 @@ public final class HandlerStack {
         removed++;
       }
     }
-    compactIfSparse();
     return removed;
   }
 
@@ -374,11 +381,13 @@ public final class HandlerStack {
       }
       p = next;
     }
-    compactIfSparse();
     return removed;
   }
 
-  /** Empties slot {@code i}, which holds an entry; lowers the top past the holes under it. */
+  /**
+   * Empties slot {@code i}, which holds an entry; moves the top down or the bottom up past the
+   * holes beside it, so that no pop or removal passes those again.
+   */
   private void removeAt(int i) {
     SlotIndex ix = index;
     if (ix != null && ix.has(i)) {
@@ -388,6 +397,7 @@ public final class HandlerStack {
     s[i] = null;
     if (--size == 0) {
       top = 0;
+      bottom = 0;
       if (s.length >= SHRINK_FROM) { // give the memory back; keep the index, small
         slots = new Object[MIN_SLOTS];
         moves++;
@@ -401,19 +411,22 @@ public final class HandlerStack {
         t--;
       }
       top = t;
+    } else if (i == bottom) {
+      int b = i + 1;
+      while (s[b] == null) {
+        b++;
+      }
+      bottom = b;
     }
   }
 
-  /** Moves the entries down over the holes once these are half the slots in use. */
-  private void compactIfSparse() {
-    if (top >= MIN_SLOTS && size < top >>> 1) {
-      compact();
-    }
-  }
-
-  /** Makes room for one more entry: moves the entries over the holes, or grows the slots. */
+  /**
+   * Makes room for one more entry: moves the entries down over the holes if at least as many slots
+   * as entries (and {@value #MIN_SLOTS}) are then free, so that the next move is as many pushes
+   * away as it moves entries; else grows the slots.
+   */
   private void makeRoom() {
-    if (size < top >>> 1) {
+    if (slots.length - size > size + MIN_SLOTS) {
       compact();
       return;
     }
@@ -429,7 +442,7 @@ public final class HandlerStack {
     @Nullable Object[] s = slots;
     SlotIndex ix = index;
     int w = 0;
-    for (int r = 0; r < top; r++) {
+    for (int r = bottom; r < top; r++) {
       Object entry = s[r];
       if (entry == null) {
         continue;
@@ -447,6 +460,7 @@ public final class HandlerStack {
     }
     Arrays.fill(s, w, top, null);
     top = w;
+    bottom = 0;
     moves++;
     if (ix != null) {
       ix.relinked(w);
@@ -464,7 +478,7 @@ public final class HandlerStack {
       return null;
     }
     Unindexed missing = new Unindexed(size - ix.count(), moves);
-    for (int i = 0; i < top; i++) {
+    for (int i = bottom; i < top; i++) {
       Object entry = slots[i];
       if (entry != null && !ix.has(i)) {
         missing.add(i, entry);
