@@ -13,16 +13,27 @@ import org.jspecify.annotations.Nullable;
  * What one pass of a removal by equality found in a {@link HandlerStack}: the registrations whose
  * key has the key's hash, copied under the stack's lock as of its {@code pushes} and {@code moves}
  * counts, then compared with the key without the lock; and which of them are equal.
+ *
+ * <p>Two forms, as the stack chose: a list of the candidates and their slots (the usual few), or,
+ * when the candidates are a large share of the stack (hash codes that collide), a copy of every
+ * slot in use and its hash, in which the candidates are those with the key's hash. Copying the
+ * slots wholesale is an array copy, where copying candidates one by one costs a write barrier each.
  */
 final class Candidates {
   final long pushes;
   final int moves;
+  private final int hash;
 
-  /** The candidates. */
+  /** The candidates, or a copy of the slots from {@link #base} on. */
   private final @Nullable Object[] entries;
 
-  /** Each candidate's slot. */
-  private final int[] slots;
+  /** Each candidate's slot; null for a copy of the slots. */
+  private final int @Nullable [] slots;
+
+  /** For a copy of the slots, their hashes; else null. */
+  private final int @Nullable [] hashes;
+
+  private final int base;
 
   /** What earlier passes of the same removal found, by key; null in the first pass. */
   private final @Nullable IdentityHashMap<Object, Boolean> known;
@@ -38,14 +49,20 @@ final class Candidates {
   private int matches;
 
   private Candidates(
+      int hash,
       @Nullable Object[] entries,
-      int[] slots,
+      int @Nullable [] slots,
+      int @Nullable [] hashes,
+      int base,
       long pushes,
       int moves,
       @Nullable IdentityHashMap<Object, Boolean> known,
       int unknown) {
+    this.hash = hash;
     this.entries = entries;
     this.slots = slots;
+    this.hashes = hashes;
+    this.base = base;
     this.pushes = pushes;
     this.moves = moves;
     this.known = known;
@@ -73,7 +90,31 @@ final class Candidates {
         unknown++;
       }
     }
-    return new Candidates(entries, slots, pushes, moves, known, unknown);
+    return new Candidates(0, entries, slots, null, 0, pushes, moves, known, unknown);
+  }
+
+  /**
+   * Every slot of {@code stackSlots[from, to)} and its hash: the candidates are the entries with
+   * {@code hash}. Only for a first pass, and only when many slots have it.
+   */
+  static Candidates copied(
+      int hash,
+      @Nullable Object[] stackSlots,
+      int[] stackHashes,
+      int from,
+      int to,
+      long pushes,
+      int moves) {
+    return new Candidates(
+        hash,
+        Arrays.copyOfRange(stackSlots, from, to),
+        null,
+        Arrays.copyOfRange(stackHashes, from, to),
+        from,
+        pushes,
+        moves,
+        null,
+        to - from);
   }
 
   /**
@@ -85,9 +126,13 @@ final class Candidates {
   @SuppressWarnings("ReferenceEquality")
   void compare(Object target) {
     @Nullable Object[] e = entries;
+    int[] h = hashes;
     IdentityHashMap<Object, Boolean> k = known;
     for (int i = 0; i < e.length; i++) {
       Object entry = e[i];
+      if (h != null && (entry == null || h[i] != hash)) {
+        continue; // a copy of the slots: a hole, or another hash
+      }
       Object key = HandlerStack.key(castToNonNull(entry));
       boolean equal = key == target;
       if (!equal) {
@@ -95,9 +140,14 @@ final class Candidates {
         equal = earlier != null ? earlier : (key.equals(target) || target.equals(key));
       }
       if (equal) {
-        matched(slots[i], entry);
+        matched(slot(i), entry);
       }
     }
+  }
+
+  private int slot(int i) {
+    int[] s = slots;
+    return s != null ? s[i] : base + i;
   }
 
   private void matched(int slot, @Nullable Object entry) {
@@ -127,7 +177,10 @@ final class Candidates {
   IdentityHashMap<Object, Boolean> results() {
     IdentityHashMap<Object, Boolean> r = known != null ? known : new IdentityHashMap<>();
     for (int i = 0; i < entries.length; i++) {
-      r.put(HandlerStack.key(castToNonNull(entries[i])), Boolean.FALSE);
+      Object entry = entries[i];
+      if (entry != null && (hashes == null || hashes[i] == hash)) {
+        r.put(HandlerStack.key(entry), Boolean.FALSE);
+      }
     }
     for (int m = 0; m < matches; m++) {
       r.put(HandlerStack.key(castToNonNull(matchedEntries[m])), Boolean.TRUE);

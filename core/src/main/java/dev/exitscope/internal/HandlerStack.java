@@ -334,13 +334,20 @@ public final class HandlerStack {
     }
   }
 
-  /** The entries whose key has {@code hash}, as of now. */
+  /**
+   * The entries whose key has {@code hash}, as of now: listed one by one, or, in a first pass that
+   * finds them to be more than an eighth of the slots in use, every slot in use copied at once.
+   */
   private Candidates candidates(
       SlotIndex ix, int hash, Object target, @Nullable IdentityHashMap<Object, Boolean> known) {
+    int many = known == null ? 8 + ((top - bottom) >>> 3) : Integer.MAX_VALUE;
     int[] found = new int[4];
     int n = 0;
     for (int p = ix.first(hash); p >= 0; p = ix.next(p)) {
       if (ix.hash(p) == hash) {
+        if (n == many) {
+          return Candidates.copied(hash, slots, ix.hashes(), bottom, top, pushes, moves);
+        }
         if (n == found.length) {
           found = Arrays.copyOf(found, n * 2);
         }

@@ -52,6 +52,11 @@ final class SlotIndex {
     return hashes[p];
   }
 
+  /** Every slot's hash, meaningful for the indexed slots only; not a copy. */
+  int[] hashes() {
+    return hashes;
+  }
+
   /** The first slot of {@code hash}'s chain, or -1; slots of other hashes may share the chain. */
   int first(int hash) {
     return buckets[bucket(hash, buckets.length)] - 1;
