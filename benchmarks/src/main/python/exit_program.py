@@ -56,6 +56,31 @@ class Keyed:
         pass
 
 
+class Bound:
+    """Whose bound method is the handler: a new, equal bound method at each attribute access."""
+
+    ran = 0
+
+    def handle(self):
+        Bound.ran += 1
+
+
+def drain(n):
+    """Issue 21: register n bound methods, then unregister each, oldest first, by an equal new one."""
+    objects = [Bound() for _ in range(n)]
+    atexit._clear()
+    for o in objects:
+        atexit.register(o.handle)
+    t0 = time.perf_counter_ns()
+    for o in objects:
+        atexit.unregister(o.handle)
+    took = time.perf_counter_ns() - t0
+    atexit._run_exitfuncs()  # (_ncallbacks() counts the holes unregister leaves until a run)
+    if Bound.ran != 0:
+        raise AssertionError("%d not unregistered" % Bound.ran)
+    return took / n
+
+
 def median(rounds, fn):
     fn()
     results = sorted(fn() for _ in range(rounds))
@@ -105,6 +130,8 @@ def main():
 
             print("unregister-ns-%d" % registered, median(3, unregister_round))
         atexit._clear()
+    elif mode == "drain":
+        print("drain-%s" % sys.argv[2], drain(int(sys.argv[2])))
 
 
 if __name__ == "__main__":

@@ -66,14 +66,26 @@ public final class ExitHarness {
     }
   }
 
-  /** {@code ExitHarness <exit_program.py> [runs [JVM flags for every child JVM…]]}. */
+  /**
+   * {@code ExitHarness <exit_program.py> [runs [JVM flags for every child JVM…]]}; or {@code
+   * ExitHarness <exit_program.py> churn [runs]}: issue 21's part alone.
+   */
   public static void main(String[] args) throws Exception {
     Path script = Path.of(args[0]);
-    int runs = args.length > 1 ? Integer.parseInt(args[1]) : 7;
-    List<String> flags = args.length > 2 ? List.of(args).subList(2, args.length) : List.of();
+    boolean churnOnly = args.length > 1 && args[1].equals("churn");
+    int first = churnOnly ? 2 : 1;
+    int runs = args.length > first ? Integer.parseInt(args[first]) : 7;
+    List<String> flags =
+        args.length > first + 1 ? List.of(args).subList(first + 1, args.length) : List.of();
     ExitHarness harness = new ExitHarness(script, runs, flags);
     try {
-      harness.report();
+      if (churnOnly) {
+        String load = loadAverage();
+        harness.reportChurn();
+        System.out.printf("%nLoad average at the start %s, at the end %s%n", load, loadAverage());
+      } else {
+        harness.report();
+      }
     } finally {
       harness.close();
     }
@@ -346,9 +358,22 @@ public final class ExitHarness {
         "the same when main returns at once, before the preload could finish (whole process)",
         coldCost <= 50,
         fmt(coldCost) + " ms");
+    reportChurn();
     System.out.printf(
         "%nHarness time: %.0f s; load average at the start %s, at the end %s%n",
         (System.nanoTime() - harnessStart) / 1e9, loadAtStart, loadAverage());
+  }
+
+  /** Issue 21's figures and goals ({@link ChurnFigures}). */
+  private void reportChurn() throws Exception {
+    new ChurnFigures(
+            command -> once(command).values,
+            java("ChurnProgram", "churn", Integer.toString(Math.max(10, runs))),
+            java("ChurnProgram", "drain", "20000", "15"),
+            java("ChurnProgram", "colliding", "5000", "5"),
+            java("ContentionProgram", "200", "6"),
+            python == null ? null : py("drain", "20000"))
+        .report();
   }
 
   /** Ends spawn.py: it exits at the end of its input. */
@@ -535,7 +560,7 @@ public final class ExitHarness {
         theirs == null ? "—" : fmt(ratio(theirs, ours)) + "×");
   }
 
-  private static void goal(String what, boolean met, String measured) {
+  static void goal(String what, boolean met, String measured) {
     System.out.printf(
         "- [%s] %s: %s (%s)%n", met ? "x" : " ", what, measured, met ? "met" : "not met");
   }
@@ -554,13 +579,13 @@ public final class ExitHarness {
     return fmt(s.median) + " [" + fmt(s.p25) + "–" + fmt(s.p75) + "] " + fmt(s.min);
   }
 
-  private static String fmt(double d) {
+  static String fmt(double d) {
     return d >= 100
         ? String.format("%,.0f", d)
         : d >= 1 ? String.format("%.1f", d) : String.format("%.2f", d);
   }
 
-  private static String fmt2(double d) {
+  static String fmt2(double d) {
     return String.format("%.2f", d);
   }
 
@@ -590,14 +615,15 @@ public final class ExitHarness {
   /**
    * {@code java <flags> -cp <classpath> dev.exitscope.bench.<main> args…}: this JVM, this
    * classpath, and the same flags for every child. The extra flags given to the harness go to the
-   * programs timed as whole processes ({@code ExitProgram}, {@code SuspendProgram}), not to {@code
-   * OpsProgram}'s per-call, memory and first-use figures.
+   * programs timed as whole processes ({@code ExitProgram}, {@code SuspendProgram}), not to the
+   * per-call, memory and first-use figures ({@code OpsProgram}, {@code ChurnProgram}, {@code
+   * ContentionProgram}).
    */
   private List<String> java(String main, String... args) {
     List<String> c = new ArrayList<>();
     c.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     c.add("-Xshare:auto");
-    if (!main.equals("OpsProgram")) {
+    if (main.equals("ExitProgram") || main.equals("SuspendProgram")) {
       c.addAll(jvmFlags);
     }
     c.addAll(List.of("-cp", CLASSPATH, "dev.exitscope.bench." + main));

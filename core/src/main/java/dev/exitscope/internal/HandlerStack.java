@@ -7,7 +7,6 @@ import static dev.exitscope.internal.Nulls.castToNonNull;
 
 import dev.exitscope.ExitHandler;
 import java.util.AbstractList;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.IdentityHashMap;
 import java.util.List;
@@ -17,30 +16,42 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * The registrations of one scope: an array used as a stack, oldest first, plus a hash index of the
- * handlers so that removal by equality costs O(1 + matches) instead of a scan.
+ * handlers ({@link SlotIndex}) so that removal by equality costs O(1 + matches) instead of a scan.
  *
  * <p>An entry is the handler itself for a plain registration ({@code register(handler)}: no object
  * is made for it, as {@code list.add} makes none), or a {@link Node} for any other (arguments, a
- * name, a timeout, a nested scope, a {@link dev.exitscope.Registration} to return). A removal from
- * below the top leaves a hole ({@code null}) that pops skip, each once; once holes are half the
- * slots in use, the entries are moved down, so each removal costs O(1) amortized.
+ * name, a timeout, a nested scope, a {@link dev.exitscope.Registration} to return). A removal of
+ * the newest or the oldest entry moves the top or the bottom past it and any holes beside it; a
+ * removal from between leaves a hole ({@code null}) that pops skip, each once. Entries move down
+ * over the holes and below the bottom only when a push finds the slots full and as many of them
+ * free as in use, so each removal costs O(1) amortized, and removing the oldest moves nothing.
  *
  * <p>The index is built by the first removal by equality (O(n), once), not by every push: most
  * programs never remove by equality, and a handler's hash (an identity hash, for a lambda) costs a
- * registration more than the rest of it. Once built, pushes keep it up to date, until the stack is
- * empty again.
+ * registration more than the rest of it. Once built, pushes hash their handler before they take the
+ * lock and keep the index up to date, until the stack is drained (cleared, closed or run at exit).
+ * It stays when removals empty the stack: a program that removes by equality once (a service that
+ * unregisters each request's resource) does it again, often with few registrations alive.
  *
  * <p>Thread-safe. Its lock guards every field; user code ({@code equals}, {@code hashCode}, the
  * handlers) never runs under it, so user code may call back into the stack.
  */
 public final class HandlerStack {
   private static final int MIN_SLOTS = 16;
-  private static final int MIN_TABLE = 16;
 
-  /** The entries, oldest first, in {@code [0, top)}; {@code null} where one was removed. */
+  /** Slots this many or more are given back when the stack empties. */
+  private static final int SHRINK_FROM = 1024;
+
+  /**
+   * The entries, oldest first, in {@code [bottom, top)}; {@code null} where one was removed, and in
+   * every slot outside that range.
+   */
   private @Nullable Object[] slots = new Object[MIN_SLOTS];
 
   private int top;
+
+  /** The oldest entry's slot, or {@link #top} if there is none. */
+  private int bottom;
 
   /** The entries in {@link #slots}, holes not counted. */
   private int size;
@@ -48,7 +59,7 @@ public final class HandlerStack {
   /** Counts pushes, so that {@link #removeEqual} notices those made while it ran user code. */
   private long pushes;
 
-  /** Counts compactions, which move entries to other slots. */
+  /** Counts the times entries moved to other slots (compaction, drain, shrinking). */
   private int moves;
 
   /** Once set, pushes are refused (the caller runs the handler at once instead). */
@@ -60,19 +71,12 @@ public final class HandlerStack {
   /** Set once a scope is registered in this one: only then may its entries hold scopes. */
   private volatile boolean mayHoldScopes;
 
-  // The hash index: null until a removal by equality needs it, and again once the stack empties.
-  // A bucket holds its first slot + 1 (0: empty); a slot's link is 0 if the slot is not indexed,
-  // 1 if it is the last of its bucket, else the next slot + 2; its back link is the previous slot
-  // + 1 (0: the first of its bucket), so that taking a slot out costs O(1) even when many handlers
-  // share a hash; its hash is its key's hashCode.
-
-  private int @Nullable [] buckets;
-  private int @Nullable [] links;
-  private int @Nullable [] backs;
-  private int @Nullable [] hashes;
-
-  /** How many slots are indexed: all entries ({@link #size}) once the index is built. */
-  private int indexed;
+  /**
+   * The hash index: null until a removal by equality needs it, and again once drained. Indexes
+   * every entry, once the removal that made it has hashed those the stack held then (pushes made
+   * since are indexed as they come).
+   */
+  private @Nullable SlotIndex index;
 
   /**
    * Adds a plain handler as the newest registration; while the index exists, hashes it first,
@@ -82,17 +86,19 @@ public final class HandlerStack {
    * @return {@code false}, adding nothing, if the stack is closed
    */
   public boolean push(ExitHandler handler) {
-    synchronized (this) {
-      int t = top;
-      @Nullable Object[] s = slots;
-      if (buckets == null && t < s.length && !closed) {
-        // The common case, written out here rather than called, so that the JIT makes one
-        // compilation of it (one call is one more, and the JVM's exit waits for those).
-        s[t] = handler;
-        top = t + 1;
-        size++;
-        pushes++;
-        return true;
+    if (index == null) { // read without the lock: a hint, checked again under it
+      synchronized (this) {
+        int t = top;
+        @Nullable Object[] s = slots;
+        if (index == null && t < s.length && !closed) {
+          // The common case, written out here rather than called, so that the JIT makes one
+          // compilation of it (one call is one more, and the JVM's exit waits for those).
+          s[t] = handler;
+          top = t + 1;
+          size++;
+          pushes++;
+          return true;
+        }
       }
     }
     return push(handler, null);
@@ -107,14 +113,14 @@ public final class HandlerStack {
   }
 
   private boolean push(Object entry, @Nullable Node node) {
-    boolean hashed = false;
-    int hash = 0;
+    boolean hashed = index != null; // read without the lock: a hint, checked again under it
+    int hash = hashed ? hashOf(key(entry)) : 0;
     while (true) {
       synchronized (this) {
         if (closed) {
           return false;
         }
-        if (buckets == null || hashed) {
+        if (index == null || hashed) {
           if (top == slots.length) {
             makeRoom();
           }
@@ -125,14 +131,14 @@ public final class HandlerStack {
           if (node != null) {
             node.slot = t;
           }
-          if (buckets != null) {
-            castToNonNull(hashes)[t] = hash;
-            index(t);
+          SlotIndex ix = index;
+          if (ix != null) {
+            ix.add(t, hash);
           }
           return true;
         }
       }
-      hash = hashOf(key(entry));
+      hash = hashOf(key(entry)); // the index was made meanwhile
       hashed = true;
     }
   }
@@ -146,7 +152,6 @@ public final class HandlerStack {
       return false;
     }
     removeAt(i);
-    compactIfSparse();
     return true;
   }
 
@@ -173,7 +178,7 @@ public final class HandlerStack {
   @Nullable Object popOrCloseHeld() {
     int t = top - 1;
     @Nullable Object[] s = slots;
-    if (t >= 0 && buckets == null) {
+    if (t >= 0 && index == null) {
       Object newest = s[t];
       if (newest != null) {
         s[t] = null;
@@ -186,7 +191,7 @@ public final class HandlerStack {
   }
 
   private @Nullable Object popHeld(boolean close) {
-    for (int t = top - 1; t >= 0; t--) {
+    for (int t = top - 1; t >= bottom; t--) {
       Object newest = slots[t];
       if (newest != null) {
         top = t + 1; // below the holes just passed, so that no pop passes them again
@@ -195,6 +200,7 @@ public final class HandlerStack {
       }
     }
     top = 0;
+    bottom = 0;
     if (close) {
       closed = true;
     }
@@ -215,9 +221,9 @@ public final class HandlerStack {
   public synchronized List<Object> drain() {
     @Nullable Object[] s = slots;
     int n = size;
-    if (n != top) {
+    if (bottom != 0 || n != top) {
       int w = 0;
-      for (int r = 0; r < top; r++) {
+      for (int r = bottom; r < top; r++) {
         if (s[r] != null) {
           s[w++] = s[r];
         }
@@ -225,8 +231,10 @@ public final class HandlerStack {
     }
     slots = new Object[MIN_SLOTS];
     top = 0;
+    bottom = 0;
     size = 0;
-    dropIndex();
+    moves++;
+    index = null; // pushes stop hashing until the next removal by equality
     return new Drained(s, n);
   }
 
@@ -263,11 +271,13 @@ public final class HandlerStack {
    * atexit.unregister} does: identity first, then {@code registered.equals(target)}, then {@code
    * target.equals(registered)}; a match is either side saying so.
    *
-   * <p>{@code equals} runs without the lock, on the handlers of {@code target}'s hash bucket only,
-   * once for each handler object. The removal itself happens under the lock, after checking that
-   * nothing was pushed meanwhile (if something was, handlers not yet compared are compared too), so
-   * the call is atomic with respect to pushes: a handler pushed before this call returns and equal
-   * to {@code target} is removed.
+   * <p>Only the handlers with {@code target}'s hash are compared, and {@code equals} runs without
+   * the lock. When every one of them is {@code target} itself (a service unregistering the resource
+   * it registered), no {@code equals} runs and the call takes the lock once. Otherwise the removal
+   * happens under the lock after the comparisons, once it checked that nothing was pushed or moved
+   * meanwhile (if something was, handlers not yet compared are compared too), so the call is atomic
+   * with respect to pushes: a handler pushed before this call returns and equal to {@code target}
+   * is removed.
    *
    * @return how many registrations were removed
    * @throws RuntimeException whatever {@code target}'s {@code equals} or {@code hashCode}, or a
@@ -277,163 +287,245 @@ public final class HandlerStack {
   @SuppressWarnings("ReferenceEquality")
   public int removeEqual(Object target) {
     int hash = target.hashCode();
-    IdentityHashMap<Object, Boolean> compared = new IdentityHashMap<>(4);
-    while (true) {
-      List<Object> candidates = List.of();
-      @Nullable Unindexed missing;
-      long seen = 0;
-      synchronized (this) {
-        missing = unindexed();
-        if (missing == null) {
-          candidates = candidates(hash, compared);
+    int slot = -1;
+    Object entry = null;
+    long seen = 0;
+    int seenMoves = 0;
+    synchronized (this) {
+      SlotIndex ix = index;
+      if (ix != null && ix.count() == size) {
+        int identical = 0;
+        int others = 0;
+        for (int p = ix.first(hash); p >= 0 && others < 2; p = ix.next(p)) {
+          if (ix.hash(p) == hash) {
+            if (key(castToNonNull(slots[p])) == target) {
+              identical++;
+            } else {
+              others++;
+              slot = p;
+            }
+          }
+        }
+        if (others == 0) {
+          return identical == 0 ? 0 : removeIdentical(ix, hash, target);
+        }
+        if (others == 1 && identical == 0) { // one to compare: no list of candidates made
+          entry = slots[slot];
           seen = pushes;
+          seenMoves = moves;
+        }
+      }
+    }
+    if (entry == null) {
+      return removeEqual(target, hash, null);
+    }
+    Object key = key(entry);
+    boolean equal = key.equals(target) || target.equals(key);
+    synchronized (this) {
+      if (pushes == seen && moves == seenMoves) {
+        if (!equal || slots[slot] != entry) {
+          return 0; // not equal, or removed meanwhile
+        }
+        removeAt(slot);
+        return 1;
+      }
+    }
+    IdentityHashMap<Object, Boolean> known = new IdentityHashMap<>(4);
+    known.put(key, equal);
+    return removeEqual(target, hash, known);
+  }
+
+  /**
+   * {@link #removeEqual(Object)} in general: an index to build first, several handlers to compare,
+   * or pushes or moves while comparing; {@code known} holds what earlier passes found.
+   */
+  private int removeEqual(
+      Object target, int hash, @Nullable IdentityHashMap<Object, Boolean> known) {
+    while (true) {
+      Candidates found = null;
+      Unindexed missing = null;
+      synchronized (this) {
+        SlotIndex ix = index;
+        if (ix == null || ix.count() != size) {
+          missing = unindexed(); // null if the index it made has them all (an empty stack)
+        }
+        if (missing == null) {
+          found = candidates(castToNonNull(index), hash, target, known);
+          if (found.unknown == 0) { // identity and earlier passes decide: no user code runs
+            found.compare(target);
+            return removeMatched(found);
+          }
         }
       }
       if (missing != null) {
         index(missing);
         continue;
       }
-      for (Object key : candidates) {
-        if (!compared.containsKey(key)) {
-          compared.put(key, key == target || key.equals(target) || target.equals(key));
-        }
-      }
+      Candidates c = castToNonNull(found);
+      c.compare(target); // without the lock; a failure removes nothing
       synchronized (this) {
-        if (pushes == seen) {
-          return removeMatched(hash, compared);
+        if (pushes == c.pushes && moves == c.moves) {
+          return removeMatched(c);
         }
       }
+      known = c.results(); // the next pass compares only what is new
     }
   }
 
-  /** The keys in {@code hash}'s bucket with that exact hash, less those in {@code skip}. */
-  private List<Object> candidates(int hash, IdentityHashMap<Object, Boolean> skip) {
-    List<Object> found = new ArrayList<>(2);
-    int[] h = castToNonNull(hashes);
-    for (int p = first(hash); p >= 0; p = next(p)) {
-      Object key = key(castToNonNull(slots[p]));
-      if (h[p] == hash && !skip.containsKey(key)) {
-        found.add(key);
-      }
-    }
-    return found;
-  }
-
-  /** Removes the entries of {@code hash} whose key {@code compared} says is equal. */
-  private int removeMatched(int hash, IdentityHashMap<Object, Boolean> compared) {
-    if (buckets == null) {
-      return 0; // the stack emptied meanwhile
-    }
-    int[] h = castToNonNull(hashes);
-    int[] matched = new int[4];
+  /**
+   * The entries whose key has {@code hash}, as of now: listed one by one, or, in a first pass that
+   * finds them to be more than an eighth of the slots in use, every slot in use copied at once.
+   */
+  private Candidates candidates(
+      SlotIndex ix, int hash, Object target, @Nullable IdentityHashMap<Object, Boolean> known) {
+    int many = known == null ? 8 + ((top - bottom) >>> 3) : Integer.MAX_VALUE;
+    int[] found = new int[4];
     int n = 0;
-    for (int p = first(hash); p >= 0; p = next(p)) {
-      if (h[p] == hash && Boolean.TRUE.equals(compared.get(key(castToNonNull(slots[p]))))) {
-        if (n == matched.length) {
-          matched = Arrays.copyOf(matched, n * 2);
+    for (int p = ix.first(hash); p >= 0; p = ix.next(p)) {
+      if (ix.hash(p) == hash) {
+        if (n == many) {
+          return Candidates.copied(hash, slots, ix.hashes(), bottom, top, pushes, moves);
         }
-        matched[n++] = p;
+        if (n == found.length) {
+          found = Arrays.copyOf(found, n * 2);
+        }
+        found[n++] = p;
       }
     }
-    for (int i = 0; i < n; i++) {
-      removeAt(matched[i]);
-    }
-    compactIfSparse();
-    return n;
+    return Candidates.listed(found, n, slots, target, pushes, moves, known);
   }
 
-  /** Empties slot {@code i}, which holds an entry; lowers the top past the holes under it. */
+  /**
+   * Removes the candidates found equal, each if still in its slot: all are when nothing was pushed
+   * or moved since they were found, unless removed meanwhile.
+   */
+  // Identity on purpose: is this very registration still in its slot?
+  @SuppressWarnings("ReferenceEquality")
+  private int removeMatched(Candidates c) {
+    int removed = 0;
+    for (int m = 0; m < c.matches(); m++) {
+      int p = c.matchedSlot(m);
+      if (p < top && slots[p] == c.matchedEntry(m)) { // the stack may have emptied, shrunk
+        removeAt(p);
+        removed++;
+      }
+    }
+    return removed;
+  }
+
+  /** Removes the entries of {@code hash}'s chain whose key is {@code target}. */
+  // Identity on purpose: identity first, as Python's "is" before "==".
+  @SuppressWarnings("ReferenceEquality")
+  private int removeIdentical(SlotIndex ix, int hash, Object target) {
+    int removed = 0;
+    for (int p = ix.first(hash); p >= 0; ) {
+      int next = ix.next(p);
+      if (ix.hash(p) == hash && key(castToNonNull(slots[p])) == target) {
+        removeAt(p);
+        removed++;
+      }
+      p = next;
+    }
+    return removed;
+  }
+
+  /**
+   * Empties slot {@code i}, which holds an entry; moves the top down or the bottom up past the
+   * holes beside it, so that no pop or removal passes those again.
+   */
   private void removeAt(int i) {
-    int[] l = links;
-    if (l != null && l[i] != 0) {
-      unindex(i);
+    SlotIndex ix = index;
+    if (ix != null && ix.has(i)) {
+      ix.remove(i);
     }
     @Nullable Object[] s = slots;
     s[i] = null;
     if (--size == 0) {
       top = 0;
-      dropIndex(); // pushes stop hashing until the next removal by equality
+      bottom = 0;
+      if (s.length >= SHRINK_FROM) { // give the memory back; keep the index, small
+        slots = new Object[MIN_SLOTS];
+        moves++;
+        if (ix != null) {
+          index = new SlotIndex(MIN_SLOTS, 0);
+        }
+      }
     } else if (i == top - 1) {
       int t = i;
       while (s[t - 1] == null) {
         t--;
       }
       top = t;
+    } else if (i == bottom) {
+      int b = i + 1;
+      while (s[b] == null) {
+        b++;
+      }
+      bottom = b;
     }
   }
 
-  /** Moves the entries down over the holes once these are half the slots in use. */
-  private void compactIfSparse() {
-    if (top >= MIN_SLOTS && size < top >>> 1) {
-      compact();
-    }
-  }
-
-  /** Makes room for one more entry: moves the entries over the holes, or grows the slots. */
+  /**
+   * Makes room for one more entry: moves the entries down over the holes if at least as many slots
+   * as entries (and {@value #MIN_SLOTS}) are then free, so that the next move is as many pushes
+   * away as it moves entries; else grows the slots.
+   */
   private void makeRoom() {
-    if (size < top >>> 1) {
+    if (slots.length - size > size + MIN_SLOTS) {
       compact();
       return;
     }
     int capacity = slots.length + (slots.length >>> 1);
     slots = Arrays.copyOf(slots, capacity);
-    if (links != null) {
-      links = Arrays.copyOf(links, capacity);
-      backs = Arrays.copyOf(castToNonNull(backs), capacity);
-      hashes = Arrays.copyOf(castToNonNull(hashes), capacity);
+    SlotIndex ix = index;
+    if (ix != null) {
+      ix.grow(capacity);
     }
   }
 
   private void compact() {
     @Nullable Object[] s = slots;
-    int[] l = links;
-    int[] h = hashes;
+    SlotIndex ix = index;
     int w = 0;
-    for (int r = 0; r < top; r++) {
+    for (int r = bottom; r < top; r++) {
       Object entry = s[r];
       if (entry == null) {
         continue;
       }
-      s[w] = entry;
-      if (l != null) {
-        l[w] = l[r] == 0 ? 0 : 1; // indexed or not, relinked below
-        castToNonNull(h)[w] = castToNonNull(h)[r];
-      }
-      if (entry instanceof Node node) {
-        node.slot = w;
+      if (w != r) {
+        s[w] = entry;
+        if (ix != null) {
+          ix.moved(r, w);
+        }
+        if (entry instanceof Node node) {
+          node.slot = w;
+        }
       }
       w++;
     }
     Arrays.fill(s, w, top, null);
     top = w;
+    bottom = 0;
     moves++;
-    if (l != null) {
-      Arrays.fill(l, w, l.length, 0);
-      relink(castToNonNull(buckets).length);
+    if (ix != null) {
+      ix.relinked(w);
     }
   }
 
-  /** The slots not yet indexed, after making the index if there is none; null if all are. */
+  /** The entries not yet indexed, after making the index if there is none; null if all are. */
   private @Nullable Unindexed unindexed() {
-    if (buckets == null) {
-      int capacity = MIN_TABLE;
-      while (size > capacity - (capacity >>> 2)) {
-        capacity <<= 1;
-      }
-      buckets = new int[capacity];
-      links = new int[slots.length];
-      backs = new int[slots.length];
-      hashes = new int[slots.length];
-      indexed = 0;
+    SlotIndex ix = index;
+    if (ix == null) {
+      ix = new SlotIndex(slots.length, size);
+      index = ix;
     }
-    if (indexed == size) {
+    if (ix.count() == size) {
       return null;
     }
-    int[] l = castToNonNull(links);
-    Unindexed missing = new Unindexed(size - indexed, moves);
-    for (int i = 0; i < top; i++) {
+    Unindexed missing = new Unindexed(size - ix.count(), moves);
+    for (int i = bottom; i < top; i++) {
       Object entry = slots[i];
-      if (entry != null && l[i] == 0) {
+      if (entry != null && !ix.has(i)) {
         missing.add(i, entry);
       }
     }
@@ -452,95 +544,21 @@ public final class HandlerStack {
       hashed[i] = hashOf(key(castToNonNull(missing.entries[i])));
     }
     synchronized (this) {
-      if (buckets == null || moves != missing.moves) {
-        return; // emptied or moved meanwhile: the caller looks again
+      SlotIndex ix = index;
+      if (ix == null || moves != missing.moves) {
+        return; // drained or moved meanwhile: the caller looks again
       }
       for (int i = 0; i < missing.count; i++) {
         int p = missing.slots[i];
-        if (p < top && slots[p] == missing.entries[i] && castToNonNull(links)[p] == 0) {
-          castToNonNull(hashes)[p] = hashed[i];
-          index(p);
+        if (p < top && slots[p] == missing.entries[i] && !ix.has(p)) {
+          ix.add(p, hashed[i]);
         }
       }
     }
   }
 
-  /** Links slot {@code p}, whose hash is set, into the index, growing it if needed. */
-  private void index(int p) {
-    link(p);
-    int[] b = castToNonNull(buckets);
-    if (++indexed > b.length - (b.length >>> 2)) {
-      relink(b.length << 1);
-    }
-  }
-
-  /** Makes the buckets anew with {@code capacity} and links every indexed slot into them. */
-  private void relink(int capacity) {
-    buckets = new int[capacity];
-    int[] l = castToNonNull(links);
-    for (int p = 0; p < top; p++) {
-      if (l[p] != 0) {
-        link(p);
-      }
-    }
-  }
-
-  /** Makes slot {@code p}, whose hash is set, the first of its bucket. */
-  private void link(int p) {
-    int[] b = castToNonNull(buckets);
-    int i = bucket(castToNonNull(hashes)[p], b.length);
-    int first = b[i] - 1;
-    castToNonNull(links)[p] = first + 2; // 1, the last, if there is no first
-    castToNonNull(backs)[p] = 0;
-    if (first >= 0) {
-      castToNonNull(backs)[first] = p + 1;
-    }
-    b[i] = p + 1;
-  }
-
-  /** Takes slot {@code p} out of its bucket: O(1). */
-  private void unindex(int p) {
-    int[] l = castToNonNull(links);
-    int[] back = castToNonNull(backs);
-    int next = l[p] - 2; // -1: none
-    int previous = back[p] - 1; // -1: p is the first
-    if (previous < 0) {
-      int[] b = castToNonNull(buckets);
-      b[bucket(castToNonNull(hashes)[p], b.length)] = next + 1;
-    } else {
-      l[previous] = next + 2;
-    }
-    if (next >= 0) {
-      back[next] = previous + 1;
-    }
-    l[p] = 0;
-    back[p] = 0;
-    indexed--;
-  }
-
-  private int first(int hash) {
-    int[] b = castToNonNull(buckets);
-    return b[bucket(hash, b.length)] - 1;
-  }
-
-  private int next(int p) {
-    return castToNonNull(links)[p] - 2;
-  }
-
-  private void dropIndex() {
-    buckets = null;
-    links = null;
-    backs = null;
-    hashes = null;
-    indexed = 0;
-  }
-
-  private static int bucket(int hash, int length) {
-    return (hash ^ (hash >>> 16)) & (length - 1);
-  }
-
   /** What a removal by equality compares: the handler, whatever its arguments or name. */
-  private static Object key(Object entry) {
+  static Object key(Object entry) {
     return entry instanceof Node node ? node.handler : entry;
   }
 
