@@ -75,13 +75,18 @@ class BoundedChild(
 
   /** Waits until the child prints [line] on stdout. */
   fun awaitLine(line: String, timeout: Duration = 60.seconds) {
+    awaitLine(timeout, "'$line'") { it == line }
+  }
+
+  /** Waits until the child prints a line matching [wanted] on stdout, and returns it. */
+  fun awaitLine(timeout: Duration, what: String, wanted: (String) -> Boolean): String {
     val until = TimeSource.Monotonic.markNow() + timeout
     while (until.hasNotPassedNow()) {
       val next = outLines.poll(100, TimeUnit.MILLISECONDS)
-      if (next == line) return
-      check(next != null || process.isAlive) { "child exited before printing '$line': stdout=$out stderr=$err" }
+      if (next != null && wanted(next)) return next
+      check(next != null || process.isAlive) { "child exited before printing $what: stdout=$out stderr=$err" }
     }
-    error("child did not print '$line' within $timeout: stdout=$out stderr=$err")
+    error("child did not print $what within $timeout: stdout=$out stderr=$err")
   }
 
   /** Sends a real signal, `kill -NAME pid`; the exit is timed from here. */

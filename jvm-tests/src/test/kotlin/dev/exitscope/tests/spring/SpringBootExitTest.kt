@@ -1,0 +1,139 @@
+// SPDX-License-Identifier: Apache-2.0
+// Copyright The exitscope authors
+
+package dev.exitscope.tests.spring
+
+import dev.exitscope.tests.ExitResult
+import io.kotest.assertions.withClue
+import io.kotest.core.spec.style.FunSpec
+import io.kotest.matchers.collections.shouldContain
+import io.kotest.matchers.collections.shouldContainExactly
+import io.kotest.matchers.collections.shouldNotContain
+import io.kotest.matchers.comparables.shouldBeLessThan
+import io.kotest.matchers.shouldBe
+import io.kotest.matchers.string.shouldContain
+import io.kotest.matchers.string.shouldNotContain
+import java.io.IOException
+import java.net.ConnectException
+import java.nio.file.Files
+import java.util.concurrent.TimeUnit
+import kotlin.time.Duration.Companion.seconds
+import kotlin.time.TimeSource
+
+/** The `exit: …` lines, in the order the child printed them. */
+private val ExitResult.steps: List<String> get() = lines.filter { it.startsWith("exit: ") }
+
+private fun ExitResult.shouldHaveEndedOnSigterm() = withClue({ toString() }) { status shouldBe 143 }
+
+/**
+ * exitscope-spring-boot in a real Spring Boot application (embedded Tomcat, Actuator) in a child
+ * JVM, with real signals and a real HTTP client: the context's close runs at its place in
+ * exitscope's LIFO order, bounded, and the pre-wait keeps serving while readiness refuses traffic.
+ */
+class SpringBootExitTest : FunSpec({
+  test("the context closes at its LIFO place: after later handlers, before Spring's shutdown handlers and main's earlier ones") {
+    // The system property wins over the Environment's exitscope.deadline.
+    val app = SpringChild("--exitscope.deadline=1s", jvmArgs = listOf("-Dexitscope.deadline=5s"))
+    app.deadline shouldBe "PT5S"
+    app.signal("TERM")
+    val r = app.await()
+    r.shouldHaveEndedOnSigterm()
+    r.steps shouldContainExactly
+      listOf("exit: main after run", "exit: bean handler", "exit: @PreDestroy", "exit: spring shutdown handler", "exit: main before run")
+    r.stderr shouldNotContain "Exception ignored"
+    r.stderr shouldNotContain "timed out"
+  }
+
+  test("a @PreDestroy that hangs is reported with its stack at the close timeout, and the handlers registered before run still run") {
+    // The deadline comes from the Environment (a command-line property) alone: 2 s, so the close
+    // gets three quarters of it and main's handler the rest.
+    val app = SpringChild("--exitscope.deadline=2s", "--app.hang-pre-destroy=true")
+    app.deadline shouldBe "PT2S"
+    app.signal("TERM")
+    val r = app.await(30.seconds)
+    r.shouldHaveEndedOnSigterm()
+    r.steps shouldContain "exit: @PreDestroy"
+    r.steps.last() shouldBe "exit: main before run"
+    r.stderr shouldContain "Exit handler spring context application timed out after"
+    r.stderr shouldContain "hangInPreDestroy"
+    r.exitTook shouldBeLessThan 10.seconds
+  }
+
+  test("the pre-wait: readiness refuses traffic at once, the server keeps serving with Connection: close, idle connections close, an in-flight request completes") {
+    val app =
+      SpringChild(
+        "--exitscope.spring.pre-wait=3s",
+        "--exitscope.deadline=15s",
+        "--management.endpoint.health.probes.enabled=true",
+      )
+    app.get("/actuator/health/readiness").statusCode() shouldBe 200
+    val (idle, first) = app.keptAlive()
+    first.headers["connection"] shouldBe null // kept alive before the exit
+    val slow = app.getAsync("/slow?ms=4500") // outlasts the pre-wait: ends in the graceful drain
+    app.awaitLine("slow request started")
+
+    val signalled = TimeSource.Monotonic.markNow()
+    app.signal("TERM")
+    // The idle connection is closed by the server while it still serves: a read ends (EOF or reset).
+    idle.use {
+      val eof = try {
+        it.getInputStream().read()
+      } catch (reset: IOException) {
+        -1
+      }
+      eof shouldBe -1
+    }
+    val closedAfter = signalled.elapsedNow()
+    val served = app.rawGet("/")
+    served.status shouldBe "HTTP/1.1 200 "
+    served.headers["connection"] shouldBe "close"
+    app.get("/actuator/health/readiness").statusCode() shouldBe 503
+    withClue("the idle connection closed $closedAfter after SIGTERM, within the 3 s pre-wait") {
+      closedAfter shouldBeLessThan 3.seconds
+    }
+
+    val done = slow.get(30, TimeUnit.SECONDS)
+    done.statusCode() shouldBe 200
+    done.body() shouldBe "slow done"
+    val r = app.await()
+    r.shouldHaveEndedOnSigterm()
+    r.steps shouldContainExactly
+      listOf("exit: main after run", "exit: bean handler", "exit: @PreDestroy", "exit: spring shutdown handler", "exit: main before run")
+    shouldRefuse { app.rawGet("/") }
+  }
+
+  context("Logback, the real one, to the last exit handler") {
+    fun logOf(vararg args: String, logbackRecipe: Boolean): List<String> {
+      val log = Files.createTempFile("exitscope-spring", ".log").toFile()
+      try {
+        val app = SpringChild(*args, "--logging.file.name=${log.path}", "--logging.pattern.file=%m%n", logbackRecipe = logbackRecipe)
+        app.signal("TERM")
+        app.await().shouldHaveEndedOnSigterm()
+        return log.readLines()
+      } finally {
+        log.delete()
+      }
+    }
+
+    test("with the guide's recipe (logging.register-shutdown-hook=false, the LoggerContext's stop registered first in main), main's last handler still logs") {
+      val records = logOf("--logging.register-shutdown-hook=false", logbackRecipe = true)
+      records shouldContain "@PreDestroy logged"
+      records.last() shouldBe "last handler: still logging"
+    }
+
+    test("without it, Spring Boot's logging shutdown runs at its documented place, after the context closed: main's older handler is not logged") {
+      val records = logOf(logbackRecipe = false)
+      records shouldContain "@PreDestroy logged"
+      records shouldNotContain "last handler: still logging"
+    }
+  }
+})
+
+private fun shouldRefuse(connect: () -> Unit) {
+  try {
+    connect()
+    error("the server still accepted a connection after the exit")
+  } catch (expected: ConnectException) {
+    // refused: the process is gone
+  }
+}
