@@ -29,7 +29,15 @@ import org.w3c.dom.Node;
 public final class CheckRelease {
   /** The published artifacts and their packaging; anything else in the repository is an error. */
   private static final Map<String, String> PUBLISHED =
-      Map.of("exitscope-core", "jar", "exitscope-coroutines", "jar", "exitscope-bom", "pom");
+      Map.of(
+          "exitscope-core",
+          "jar",
+          "exitscope-coroutines",
+          "jar",
+          "exitscope-spring-boot",
+          "jar",
+          "exitscope-bom",
+          "pom");
 
   private static final List<String> REQUIRED =
       List.of(

@@ -38,7 +38,7 @@ class BoundedChild(
   mainClass: String,
   args: List<String>,
   jvmArgs: List<String> = emptyList(),
-  classpath: String = System.getProperty("java.class.path"),
+  classpath: String = TestClasspath.plain,
   drainStderr: Boolean = true,
 ) {
   private val out = StringBuffer()
@@ -117,10 +117,13 @@ class BoundedChild(
   fun remainingStderr(): String = process.errorStream.readBytes().toString(Charsets.UTF_8)
 
   companion object {
-    /** The test classpath less every jar of a logging framework, plus the jars of the one named. */
-    fun classpathWith(framework: String): String {
+    /**
+     * The test classpath less every jar of a logging framework, plus the jars of the one named;
+     * less the Spring Boot stack ([TestClasspath]) unless [spring].
+     */
+    fun classpathWith(framework: String, spring: Boolean = false): String {
       val frameworks = Regex(".*/(log4j-[a-z0-9]+|logback-[a-z]+)-[0-9][^/]*\\.jar")
-      val base = System.getProperty("java.class.path").split(File.pathSeparator).filterNot { frameworks.matches(it) }
+      val base = TestClasspath.entries(spring).filterNot { frameworks.matches(it) }
       val jars =
         System.getProperty("exitscope.test.$framework.classpath")?.split(',')?.filter { it.isNotBlank() }
           ?: error("run through Maven: -Dexitscope.test.$framework.classpath names $framework's jars")

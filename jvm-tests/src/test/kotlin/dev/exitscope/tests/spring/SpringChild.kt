@@ -31,7 +31,7 @@ class SpringChild(vararg springArgs: String, jvmArgs: List<String> = emptyList()
         listOf("--server.port=0", "--server.address=127.0.0.1", "--spring.main.banner-mode=off") + springArgs,
       // C1 only: a Spring Boot start costs seconds on a busy two-core machine; nothing here is hot.
       listOf("-XX:TieredStopAtLevel=1") + jvmArgs,
-      classpath = BoundedChild.classpathWith("logback"),
+      classpath = BoundedChild.classpathWith("logback", spring = true),
     )
   private val client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(JavaDuration.ofSeconds(5)).build()
 
