@@ -11,6 +11,7 @@ import java.io.InputStream;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import org.springframework.boot.SpringApplication;
+import org.springframework.boot.SpringBootVersion;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 import org.springframework.boot.availability.ApplicationAvailability;
 import org.springframework.context.ConfigurableApplicationContext;
@@ -42,6 +43,7 @@ public class Main {
             "--exitscope.deadline=20s",
             "--spring.main.banner-mode=off",
             "--logging.level.root=WARN");
+    System.out.println("Spring Boot " + SpringBootVersion.getVersion());
     port = Integer.parseInt(context.getEnvironment().getProperty("local.server.port", "0"));
     idle = new Socket("127.0.0.1", port);
     System.out.println("started; a kept-alive connection: " + get(idle));
