@@ -34,6 +34,8 @@ public final class CheckRelease {
           "jar",
           "exitscope-coroutines",
           "jar",
+          "exitscope-ktor",
+          "jar",
           "exitscope-spring-boot",
           "jar",
           "exitscope-bom",
