@@ -32,7 +32,8 @@ import org.springframework.context.annotation.Configuration;
  *   <li>handlers registered after the application was ready;
  *   <li>with {@code exitscope.spring.pre-wait}, the pre-wait: readiness turns to {@code
  *       REFUSING_TRAFFIC} at once (Actuator's readiness probe answers 503), the server keeps
- *       serving, responses carry {@code Connection: close} and idle connections are closed;
+ *       serving, responses carry {@code Connection: close}, and at its end idle connections are
+ *       closed;
  *   <li>handlers that beans registered while the application started;
  *   <li>the context's close, named {@code spring context <id>}: graceful shutdown of the web server
  *       (in-flight requests complete), then bean destruction ({@code @PreDestroy}, {@code close}),

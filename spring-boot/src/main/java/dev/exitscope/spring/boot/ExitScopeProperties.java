@@ -47,9 +47,9 @@ public record ExitScopeProperties(@Nullable Duration deadline, @DefaultValue Spr
    *     hook. When false, Spring Boot's own hook closes it, concurrently with exitscope's handlers,
    *     as without this module.
    * @param preWait How long the server keeps serving once the exit begins, while load balancers
-   *     stop routing to it; 0 turns it off. Meanwhile readiness is REFUSING_TRAFFIC, responses
-   *     carry "Connection: close" and idle connections are closed; then the context closes with
-   *     graceful shutdown. At most half of what is left of the deadline when it starts.
+   *     stop routing to it; 0 turns it off. Meanwhile readiness is REFUSING_TRAFFIC and responses
+   *     carry "Connection: close"; at its end idle connections are closed, then the context closes
+   *     with graceful shutdown. At most half of what is left of the deadline when it starts.
    * @param closeTimeout How long the context's close may take at exit (graceful shutdown and bean
    *     destruction). Past it the close is reported with its stack, as any hung exit handler is,
    *     and the handlers registered before the application started still run. Unset: three quarters

@@ -15,18 +15,20 @@ import org.springframework.context.ApplicationListener;
 /**
  * The pre-wait, an exit step named {@code spring pre-wait}, registered when the application is
  * ready, so that at exit it runs before the handlers beans registered while starting and before the
- * context's close: readiness turns to {@code REFUSING_TRAFFIC} at once, idle connections are
- * closed, and the server keeps serving, every response asking its client to close the connection,
- * for the pre-wait, while load balancers stop routing here. Idle connections are closed again every
- * {@value #SWEEP_MILLIS} ms and at the end, for those whose last response began before the exit.
+ * context's close: readiness turns to {@code REFUSING_TRAFFIC} at once, and the server keeps
+ * serving for the pre-wait, every response asking its client to close the connection, while load
+ * balancers stop routing here. At its end the connections left idle are closed, before graceful
+ * shutdown stops accepting requests: a client that kept one (a pool, a long-lived connection
+ * through kube-proxy) reconnects elsewhere on its next request, which HTTP/1.1 lets it retry.
+ * Closing them at the end rather than at the start leaves a client's pool intact while this replica
+ * still serves: a client retrying once on another pooled connection to it would find that one
+ * closed too.
  *
  * <p>The wait is at most half of what is left of the deadline, so the close keeps the other half. A
  * pre-wait of zero registers nothing. Removed when the context closes outside the exit.
  */
 public final class PreWait
     implements ExitHandler, ApplicationListener<ApplicationReadyEvent>, DisposableBean {
-  private static final long SWEEP_MILLIS = 100;
-
   private final Duration preWait;
   private final ReadinessSwitch readiness;
   private final Runnable closeIdleConnections;
@@ -52,13 +54,9 @@ public final class PreWait
   @Override
   public void run() throws InterruptedException {
     readiness.refuseTraffic();
-    closeIdleConnections.run();
     Duration half = ExitScope.timeLeft().dividedBy(2);
-    long end = System.nanoTime() + (preWait.compareTo(half) < 0 ? preWait : half).toNanos();
-    for (long left = end - System.nanoTime(); left > 0; left = end - System.nanoTime()) {
-      Thread.sleep(Math.min(SWEEP_MILLIS, Math.max(1, left / 1_000_000)));
-      closeIdleConnections.run();
-    }
+    Thread.sleep((preWait.compareTo(half) < 0 ? preWait : half).toMillis());
+    closeIdleConnections.run();
   }
 
   /** Removes the step when the context closes outside the exit; at exit it has already run. */

@@ -20,13 +20,15 @@ import org.jspecify.annotations.Nullable;
 import org.springframework.context.ApplicationContext;
 
 /**
- * Closes the embedded Tomcat's idle keep-alive connections during the pre-wait, so that a client
- * that keeps its connection (and would send its next request there after this replica has left the
- * load balancer) opens a new one elsewhere. A connection is idle when it has no request in progress
- * ({@link InFlightConnections}), no upgraded protocol attached (WebSocket, HTTP/2), and has read
- * and written nothing for {@value #IDLE_MILLIS} ms: a new connection whose first request is on its
- * way is left alone. HTTP/1.1 lets a client retry a request on a reused connection that closes
- * before any response, which covers the one race left, a request sent as its connection is closed.
+ * Closes the embedded Tomcat's idle keep-alive connections at the end of the pre-wait, before
+ * graceful shutdown pauses the connector (a request on a kept-alive connection of a paused Tomcat
+ * may be answered 503), so that a client that keeps its connection (and would send its next request
+ * there after this replica has left the load balancer) opens a new one elsewhere. A connection is
+ * idle when it has no request in progress ({@link InFlightConnections}), no upgraded protocol
+ * attached (WebSocket, HTTP/2), and has read and written nothing for {@value #IDLE_MILLIS} ms: a
+ * new connection whose first request is on its way is left alone. HTTP/1.1 lets a client retry a
+ * request on a reused connection that closes before any response, which covers the one race left, a
+ * request sent as its connection is closed.
  *
  * <p>Spring Boot gives no public way to Tomcat's connections, and the classes that hold Tomcat
  * moved between Spring Boot 3.5 and 4.0: the server is found by the names both use ({@code
@@ -68,8 +70,8 @@ public final class TomcatIdleConnections implements Runnable {
     } catch (ReflectiveOperationException | RuntimeException | LinkageError e) {
       failed = true;
       log.warn(
-          "exitscope: cannot close Tomcat's idle connections during the pre-wait; responses still"
-              + " ask clients to close them",
+          "exitscope: cannot close Tomcat's idle connections at the end of the pre-wait; responses"
+              + " still ask clients to close them",
           e);
     }
   }
