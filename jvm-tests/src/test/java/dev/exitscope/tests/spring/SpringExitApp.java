@@ -34,7 +34,9 @@ import org.springframework.web.bind.annotation.RestController;
  *   <li>{@code bean handler}: registered with exitscope by a bean's {@code @PostConstruct};
  *   <li>{@code @PreDestroy}: the same bean destroyed, as the context closes (it hangs when {@code
  *       app.hang-pre-destroy=true});
- *   <li>{@code main after run}: registered in {@code main} once {@code run} has returned.
+ *   <li>{@code main after run}: registered in {@code main} once {@code run} has returned;
+ *   <li>{@code late spring shutdown handler}: with {@code app.late-shutdown-handler=true}, added to
+ *       {@code SpringApplication.getShutdownHandlers()} by the bean, after {@code run} began.
  * </ul>
  *
  * <p>The first argument {@code logback-recipe} applies the guide's recipe for Logback first in
@@ -79,9 +81,16 @@ public class SpringExitApp {
     @Value("${app.hang-pre-destroy:false}")
     boolean hang;
 
+    @Value("${app.late-shutdown-handler:false}")
+    boolean lateShutdownHandler;
+
     @PostConstruct
     void start() {
       ExitScope.global().register(() -> System.out.println("exit: bean handler"));
+      if (lateShutdownHandler) { // after run began: Spring Boot installs its own hook for it
+        SpringApplication.getShutdownHandlers()
+            .add(() -> System.out.println("exit: late spring shutdown handler"));
+      }
     }
 
     @PreDestroy

@@ -52,6 +52,20 @@ class SpringBootExitTest : FunSpec({
     }
   }
 
+  test("a Spring shutdown handler added after run began makes Spring Boot install its hook: its handlers run once, the context still closes in LIFO order, and the exit says so") {
+    val app = SpringChild("--app.late-shutdown-handler=true")
+    app.signal("TERM")
+    val r = app.await()
+    withClue({ r.toString() }) {
+      r.status shouldBe 143
+      r.steps.filter { !it.contains("spring shutdown handler") } shouldContainExactly
+        listOf("exit: main after run", "exit: bean handler", "exit: @PreDestroy", "exit: main before run")
+      r.steps.count { it == "exit: spring shutdown handler" } shouldBe 1
+      r.steps.count { it == "exit: late spring shutdown handler" } shouldBe 1
+      r.stderr shouldContain "Spring Boot's own shutdown hook has run SpringApplication.getShutdownHandlers()"
+    }
+  }
+
   test("a @PreDestroy that hangs is reported with its stack at the close timeout, and the handlers registered before run still run") {
     // The deadline comes from the Environment (a command-line property) alone. The close gets 1 s,
     // and the steps after it the 7 s left: a start of the exit delayed on a busy machine cannot
