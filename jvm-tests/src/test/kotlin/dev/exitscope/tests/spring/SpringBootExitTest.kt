@@ -56,6 +56,18 @@ class SpringBootExitTest : FunSpec({
     }
   }
 
+  test("exitscope.spring.enabled=false gives the exit back to Spring Boot: its own hook still closes the context and runs its handlers") {
+    val app = SpringChild("--exitscope.spring.enabled=false")
+    app.signal("TERM")
+    val r = app.await()
+    withClue({ r.toString() }) {
+      r.status shouldBe 143
+      // Spring Boot's hook runs beside exitscope's, in no order: each step still runs, once.
+      r.steps.sorted() shouldContainExactly LIFO.sorted()
+      r.stderr shouldNotContain "Exception ignored"
+    }
+  }
+
   test("a Spring shutdown handler added after run began makes Spring Boot install its hook: its handlers run once, the context still closes in LIFO order, and the exit says so") {
     val app = SpringChild("--app.late-shutdown-handler=true")
     app.signal("TERM")

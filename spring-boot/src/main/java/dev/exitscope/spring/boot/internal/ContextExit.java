@@ -64,6 +64,9 @@ final class ContextExit implements ExitHandler, ApplicationListener<ContextClose
   }
 
   @Override
+  // Identity on purpose: this very context, not one equal to it (a child's close event reaches its
+  // parent's listeners too).
+  @SuppressWarnings("ReferenceEquality")
   public void onApplicationEvent(ContextClosedEvent event) {
     if (event.getApplicationContext() == context && !running && !ExitScope.global().isRunning()) {
       unregister();
