@@ -24,29 +24,38 @@ import org.jetbrains.kotlin.abi.tools.AbiTools;
  * for Java and Kotlin alike: public and protected members of public types, with JVM descriptors.
  * Kotlin's {@code internal} declarations are left out by the tool. For a JPMS module (a {@code
  * module-info.class} in the classes), only the packages it exports to everyone are API, so a
- * qualified export ({@code exports dev.exitscope.internal to ...}) is not.
+ * qualified export ({@code exports dev.exitscope.internal to ...}) is not. A module without {@code
+ * module-info} (the Spring Boot module: Spring Boot applications run on the classpath) names its
+ * API packages instead, in the property {@code exitscope.api.packages}; its other packages are not
+ * API.
  *
  * <p>Run by maven-antrun-plugin at {@code verify} as a single-file source program: {@code java -cp
- * <abi-tools> ApiDump.java <classes> <committed dump> <built dump> <update>}. With update {@code
- * true} it rewrites the committed dump; otherwise it fails on any difference, printing it.
+ * <abi-tools> ApiDump.java <classes> <committed dump> <built dump> <update> [<api packages>]}, the
+ * last a comma-separated list, empty for all. With update {@code true} it rewrites the committed
+ * dump; otherwise it fails on any difference, printing it.
  */
 public final class ApiDump {
-  private static final String UPDATE_COMMAND =
-      "mvn -B -q -pl core,coroutines -am verify -Dexitscope.api.update=true";
+  /** The update command for the module whose dump is {@code committed} (module/api/x.api). */
+  private static String updateCommand(Path committed) {
+    Path module = committed.toAbsolutePath().getParent().getParent().getFileName();
+    return "mvn -B -q -pl " + module + " -am verify -Dexitscope.api.update=true";
+  }
 
   private ApiDump() {}
 
   public static void main(String[] args) throws IOException {
-    if (args.length != 4) {
+    if (args.length != 4 && args.length != 5) {
       throw new IllegalArgumentException(
-          "usage: ApiDump <classes dir> <committed dump> <built dump> <update: true|false>");
+          "usage: ApiDump <classes dir> <committed dump> <built dump> <update: true|false>"
+              + " [<api packages, comma-separated>]");
     }
     Path classes = Path.of(args[0]);
     Path committed = Path.of(args[1]);
     Path built = Path.of(args[2]);
     boolean update = Boolean.parseBoolean(args[3]);
+    Set<String> named = args.length == 5 ? packages(args[4]) : null;
 
-    String dump = dump(classes);
+    String dump = dump(classes, named);
     Files.createDirectories(built.getParent());
     Files.writeString(built, dump, StandardCharsets.UTF_8);
 
@@ -57,7 +66,7 @@ public final class ApiDump {
       return;
     }
     if (!Files.exists(committed)) {
-      fail("No API dump at " + committed + ". Create it with:\n  " + UPDATE_COMMAND);
+      fail("No API dump at " + committed + ". Create it with:\n  " + updateCommand(committed));
     }
     String expected = Files.readString(committed, StandardCharsets.UTF_8).replace("\r\n", "\n");
     if (!expected.equals(dump)) {
@@ -68,13 +77,25 @@ public final class ApiDump {
               + " (- committed, + built):\n"
               + diff
               + "\nIf the change is intended, update the dump and commit it:\n  "
-              + UPDATE_COMMAND);
+              + updateCommand(committed));
     }
     System.out.println("API matches " + committed);
   }
 
-  private static String dump(Path classes) throws IOException {
-    Set<String> apiPackages = exportedPackages(classes.resolve("module-info.class"));
+  /** The API packages named in {@code list}, or {@code null} (all) when it names none. */
+  private static Set<String> packages(String list) {
+    Set<String> named = new TreeSet<>();
+    for (String p : list.split(",")) {
+      if (!p.isBlank()) {
+        named.add(p.trim());
+      }
+    }
+    return named.isEmpty() ? null : named;
+  }
+
+  private static String dump(Path classes, Set<String> named) throws IOException {
+    Set<String> exported = exportedPackages(classes.resolve("module-info.class"));
+    Set<String> apiPackages = exported != null ? exported : named;
     List<File> files;
     try (Stream<Path> walk = Files.walk(classes)) {
       files =

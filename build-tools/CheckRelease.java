@@ -36,6 +36,8 @@ public final class CheckRelease {
           "jar",
           "exitscope-ktor",
           "jar",
+          "exitscope-spring-boot",
+          "jar",
           "exitscope-bom",
           "pom");
 

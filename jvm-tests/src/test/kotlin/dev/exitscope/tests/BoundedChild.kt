@@ -38,7 +38,7 @@ class BoundedChild(
   mainClass: String,
   args: List<String>,
   jvmArgs: List<String> = emptyList(),
-  classpath: String = System.getProperty("java.class.path"),
+  classpath: String = TestClasspath.plain,
   drainStderr: Boolean = true,
 ) {
   private val out = StringBuffer()
@@ -75,13 +75,18 @@ class BoundedChild(
 
   /** Waits until the child prints [line] on stdout. */
   fun awaitLine(line: String, timeout: Duration = 60.seconds) {
+    awaitLine(timeout, "'$line'") { it == line }
+  }
+
+  /** Waits until the child prints a line matching [wanted] on stdout, and returns it. */
+  fun awaitLine(timeout: Duration, what: String, wanted: (String) -> Boolean): String {
     val until = TimeSource.Monotonic.markNow() + timeout
     while (until.hasNotPassedNow()) {
       val next = outLines.poll(100, TimeUnit.MILLISECONDS)
-      if (next == line) return
-      check(next != null || process.isAlive) { "child exited before printing '$line': stdout=$out stderr=$err" }
+      if (next != null && wanted(next)) return next
+      check(next != null || process.isAlive) { "child exited before printing $what: stdout=$out stderr=$err" }
     }
-    error("child did not print '$line' within $timeout: stdout=$out stderr=$err")
+    error("child did not print $what within $timeout: stdout=$out stderr=$err")
   }
 
   /** Sends a real signal, `kill -NAME pid`; the exit is timed from here. */
@@ -112,10 +117,13 @@ class BoundedChild(
   fun remainingStderr(): String = process.errorStream.readBytes().toString(Charsets.UTF_8)
 
   companion object {
-    /** The test classpath less every jar of a logging framework, plus the jars of the one named. */
-    fun classpathWith(framework: String): String {
+    /**
+     * The test classpath less every jar of a logging framework, plus the jars of the one named;
+     * less the Spring Boot stack ([TestClasspath]) unless [spring].
+     */
+    fun classpathWith(framework: String, spring: Boolean = false): String {
       val frameworks = Regex(".*/(log4j-[a-z0-9]+|logback-[a-z]+)-[0-9][^/]*\\.jar")
-      val base = System.getProperty("java.class.path").split(File.pathSeparator).filterNot { frameworks.matches(it) }
+      val base = TestClasspath.entries(spring).filterNot { frameworks.matches(it) }
       val jars =
         System.getProperty("exitscope.test.$framework.classpath")?.split(',')?.filter { it.isNotBlank() }
           ?: error("run through Maven: -Dexitscope.test.$framework.classpath names $framework's jars")

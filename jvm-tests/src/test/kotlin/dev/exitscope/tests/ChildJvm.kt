@@ -18,7 +18,7 @@ data class ChildResult(val exitCode: Int, val stdout: String, val stderr: String
 }
 
 /**
- * A real JVM running [mainClass] with the test classpath, for exits that cannot be tested in
+ * A real JVM running [mainClass] with the test classpath ([TestClasspath.plain]), for exits that cannot be tested in
  * process. Started through `env --default-signal` so that a SIGINT or SIGHUP ignored by whatever
  * started the build (a CI shell) is handled again, as in a terminal.
  */
@@ -40,7 +40,7 @@ class ChildJvm(
     val java = Paths.get(System.getProperty("java.home"), "bin", "java").toString()
     val command =
       listOf("env", "--default-signal=HUP,INT,TERM", java, "-Xshare:auto") +
-        jvmArgs + listOf("-cp", System.getProperty("java.class.path"), mainClass) + args
+        jvmArgs + listOf("-cp", TestClasspath.plain, mainClass) + args
     process = ProcessBuilder(command).directory(dir).start()
     process.outputStream.close()
     readers =
