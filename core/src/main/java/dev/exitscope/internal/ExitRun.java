@@ -305,17 +305,12 @@ public final class ExitRun {
   private void skipAll() {
     Map<String, Skipped> left = new LinkedHashMap<>();
     left.put("", new Skipped("")); // the scope run first, then each nested one by path
-    Set<HandlerStack> seen = Collections.newSetFromMap(new IdentityHashMap<>());
-    seen.add(stack);
-    for (Frame f = frame; f != null; f = f.outer) {
-      seen.add(f.stack);
-    }
+    Set<HandlerStack> seen = beingRun(frame);
     for (Frame f = frame; f != null; f = f.outer) {
       closeInto(f.stack, f.path, left, seen);
-      f.stack.runEnded();
+      leave(f);
     }
     closeInto(stack, "", left, seen);
-    frame = null;
     report(scope, left);
   }
 
@@ -325,14 +320,22 @@ public final class ExitRun {
   private void skipFrame(Frame f) {
     Map<String, Skipped> left = new LinkedHashMap<>();
     left.put(f.path, new Skipped(f.path));
+    closeInto(f.stack, f.path, left, beingRun(f));
+    leave(f);
+    report(f.name, left);
+  }
+
+  /**
+   * The stacks of this run and of the nested scopes being run, from {@code f} outwards: closing the
+   * scopes registered in them never enters these again.
+   */
+  private Set<HandlerStack> beingRun(@Nullable Frame f) {
     Set<HandlerStack> seen = Collections.newSetFromMap(new IdentityHashMap<>());
     seen.add(stack);
     for (Frame g = f; g != null; g = g.outer) {
       seen.add(g.stack);
     }
-    closeInto(f.stack, f.path, left, seen);
-    leave(f);
-    report(f.name, left);
+    return seen;
   }
 
   /**
